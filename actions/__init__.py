@@ -1,0 +1,6 @@
+"""Actions the relay can run against Esqase, looked up by name in one table."""
+
+from .base import Action, ActionFailed, Context
+from .registry import UnknownAction, get_action, registry
+
+__all__ = ["Action", "ActionFailed", "Context", "UnknownAction", "get_action", "registry"]

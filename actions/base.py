@@ -1,0 +1,66 @@
+"""What an action is: a schema, the scope it needs, and a run function over a client.
+
+Actions are plain functions; the worker hands them a :class:`Context` that
+carries the Esqase client and the job's checkpoint, so composite actions can
+record each finished step and a retry resumes instead of repeating.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from app.esqase import EsqaseClient
+
+
+class Checkpoint(Protocol):
+    def __call__(self, step: str, value: Any) -> None: ...
+
+
+@dataclass
+class Context:
+    client: EsqaseClient
+    attempt: int = 1
+    steps: dict[str, Any] = field(default_factory=dict)
+    save_step: Checkpoint | None = None
+
+    def step(self, name: str, fn: Callable[[], Any]) -> Any:
+        """Run ``fn`` once per job: a finished step's value is replayed on retry."""
+        if name in self.steps:
+            return self.steps[name]
+        value = fn()
+        self.steps[name] = value
+        if self.save_step is not None:
+            self.save_step(name, value)
+        return value
+
+
+class ActionFailed(Exception):
+    """A permanent, explained failure inside an action (e.g. a name that resolves to nothing)."""
+
+    def __init__(self, message: str, *, code: str = "action_failed", field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.field = field
+
+
+RunFn = Callable[[Context, dict[str, Any]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    resource: str
+    verb: str
+    scopes: tuple[str, ...]
+    # Safe to repeat blindly: a retry after "sent, no answer" cannot duplicate a record.
+    idempotent: bool
+    run: RunFn
+    description: str
+    schema: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def scope(self) -> str:
+        return " ".join(self.scopes)

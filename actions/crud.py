@@ -1,0 +1,99 @@
+"""The 25 CRUD actions: five resources x create, get, list, update, delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.esqase import ApiError
+
+from .base import Context, RunFn
+
+RESOURCES = ("contacts", "matters", "leads", "practice-areas", "matter-types")
+VERBS = ("create", "get", "list", "update", "delete")
+
+NOUNS = {
+    "contacts": ("contact", "contacts"),
+    "matters": ("matter", "matters"),
+    "leads": ("lead", "leads"),
+    "practice-areas": ("practice area", "practice areas"),
+    "matter-types": ("matter type", "matter types"),
+}
+
+
+def _create(resource: str) -> RunFn:
+    def run(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+        return ctx.client.create(resource, data)
+
+    return run
+
+
+def _get(resource: str) -> RunFn:
+    def run(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+        return ctx.client.get(resource, data["id"])
+
+    return run
+
+
+def _update(resource: str) -> RunFn:
+    def run(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+        fields = {k: v for k, v in data.items() if k != "id"}
+        return ctx.client.update(resource, data["id"], fields)
+
+    return run
+
+
+def _delete(resource: str) -> RunFn:
+    def run(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+        try:
+            ctx.client.delete(resource, data["id"])
+        except ApiError as exc:
+            # An earlier attempt may have deleted it and lost the answer.
+            if exc.status == 404 and ctx.attempt > 1:
+                return {"id": data["id"], "deleted": True, "already_deleted": True}
+            raise
+        return {"id": data["id"], "deleted": True}
+
+    return run
+
+
+def _list(resource: str) -> RunFn:
+    def run(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+        params = {k: v for k, v in data.items() if k not in {"limit", "offset", "all"}}
+        if data.get("all"):
+            records = list(ctx.client.iterate(resource, page_size=data.get("limit"), **params))
+            return {"data": records, "total": len(records)}
+        page = ctx.client.list(
+            resource, limit=data.get("limit"), offset=data.get("offset", 0), **params
+        )
+        return {
+            "data": page.data,
+            "pagination": {"limit": page.limit, "offset": page.offset, "total": page.total},
+        }
+
+    return run
+
+
+FACTORIES = {
+    "create": _create,
+    "get": _get,
+    "list": _list,
+    "update": _update,
+    "delete": _delete,
+}
+
+DESCRIPTIONS = {
+    "create": "Create a {one} in Esqase.",
+    "get": "Read one {one} by its id.",
+    "list": "List {many}, one page or every page.",
+    "update": "Change fields of one {one} by its id.",
+    "delete": "Delete (archive) one {one} by its id.",
+}
+
+
+def describe(resource: str, verb: str) -> str:
+    one, many = NOUNS[resource]
+    return DESCRIPTIONS[verb].format(one=one, many=many)
+
+
+def scope_for(resource: str, verb: str) -> str:
+    return f"{resource}:{'read' if verb in ('get', 'list') else 'write'}"

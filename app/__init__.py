@@ -1,0 +1,38 @@
+"""Esqase Relay: hook URL -> validated job -> Esqase record -> signed callback.
+
+The app exists only inside :func:`create_app`; every resource (SQL engine,
+Redis, RQ queues, the vault, the Esqase client factory) is attached by its own
+module's ``init_app`` so nothing reads configuration at import time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+__version__ = "0.1.0"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    from . import config, db, errors, metrics, redis_conn, vault
+    from .admin import bp as admin_bp
+    from .health import bp as health_bp
+    from .ingest import bp as ingest_bp
+
+    import os
+
+    instance = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("RELAY_INSTANCE_PATH")
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance)
+    config.load(app, test_config)
+
+    db.init_app(app)
+    vault.init_app(app)
+    redis_conn.init_app(app)
+    metrics.init_app(app)
+    errors.init_app(app)
+
+    app.register_blueprint(ingest_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(health_bp)
+    return app

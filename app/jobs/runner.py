@@ -1,0 +1,275 @@
+"""One attempt of one job: claim it, call Esqase, record what happened, decide what's next.
+
+The claim is a conditional UPDATE (``queued``/``retrying`` -> ``running``):
+RQ may deliver a job twice, and the second delivery must do nothing. A POST
+is noted in the attempt row *before* it is sent, so if this process dies the
+sweeper knows whether a create may have happened.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from actions import Context, get_action
+from app.esqase import ApiError, Call, EsqaseClient, EsqaseError
+
+from .. import metrics, ratelimit
+from ..db import get_db
+from ..http import esqase_http
+from ..models import Attempt, Connection, Job, JobStatus, utcnow
+from ..queues import enqueue_job
+from ..redis_conn import get_redis
+from ..vault import get_vault
+from . import events, liveness
+from .outcome import Outcome, Verdict, classify, is_write
+
+log = logging.getLogger(__name__)
+
+VERDICT_STATUS = {
+    Verdict.SUCCEEDED: JobStatus.SUCCEEDED,
+    Verdict.RETRY: JobStatus.RETRYING,
+    Verdict.FAILED: JobStatus.FAILED,
+    Verdict.NEEDS_REVIEW: JobStatus.NEEDS_REVIEW,
+}
+
+
+@dataclass
+class Claim:
+    job_id: str
+    attempt: int
+    worker: str
+    # 1-based position within the current retry budget (a manual retry starts a new one).
+    budget_attempt: int = 1
+
+
+def run_job(job_id: str) -> str:
+    """RQ entry: returns the job's status after this attempt (or why nothing ran)."""
+    db = get_db()
+    with db.session() as s:
+        job = s.get(Job, job_id)
+        if job is None:
+            return "missing"
+        if job.status not in (JobStatus.QUEUED, JobStatus.RETRYING):
+            return f"skipped:{job.status}"
+        conn = s.get(Connection, job.connection_id) if job.connection_id else None
+
+    delay = _rate_limited(conn)
+    if delay:
+        _postpone(job_id, delay)
+        return "rate_limited"
+
+    claim = _claim(job_id)
+    if claim is None:
+        return "skipped:claimed"
+    liveness.beat(get_redis(), current_app.config["WORKER_TTL"], claim.worker)
+    return _attempt(claim)
+
+
+def _rate_limited(conn: Connection | None) -> float:
+    if conn is None or not conn.rate_limit_per_minute:
+        return 0.0
+    decision = ratelimit.hit(get_redis(), f"con:{conn.id}", conn.rate_limit_per_minute)
+    return 0.0 if decision.allowed else decision.retry_after
+
+
+def _postpone(job_id: str, delay: float) -> None:
+    """Over the connection's own limit: wait, without spending one of the job's attempts."""
+    with get_db().session() as s:
+        s.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.status.in_([JobStatus.QUEUED, JobStatus.RETRYING]))
+            .values(status=JobStatus.RETRYING, next_attempt_at=utcnow() + timedelta(seconds=delay))
+        )
+    # A distinct RQ id: the RQ job running now must not be overwritten.
+    enqueue_job(job_id, delay=delay, rq_id=f"{job_id}.wait{time.time_ns()}")
+
+
+def _claim(job_id: str) -> Claim | None:
+    worker = liveness.worker_id()
+    with get_db().session() as s:
+        result = s.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.status.in_([JobStatus.QUEUED, JobStatus.RETRYING]))
+            .values(
+                status=JobStatus.RUNNING,
+                worker=worker,
+                attempts_made=Job.attempts_made + 1,
+                next_attempt_at=None,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+        number, start = s.execute(
+            select(Job.attempts_made, Job.budget_start).where(Job.id == job_id)
+        ).one()
+        s.add(Attempt(job_id=job_id, number=number, worker=worker, calls=[]))
+    return Claim(job_id, number, worker, budget_attempt=number - start)
+
+
+def _attempt(claim: Claim) -> str:
+    app = current_app
+    db = get_db()
+    with db.session() as s:
+        job = s.get(Job, claim.job_id)
+        assert job is not None
+        conn = s.get(Connection, job.connection_id) if job.connection_id else None
+        data = dict(job.input or {})
+        steps = dict(job.checkpoint or {})
+        action_name = job.action
+
+    calls: list[dict[str, Any]] = []
+    exc: BaseException | None = None
+    result: dict[str, Any] | None = None
+    try:
+        if conn is None or conn.deleted_at is not None:
+            raise ConnectionGone("the connection this hook uses was deleted")
+        action = get_action(action_name)
+        key = get_vault().decrypt(conn.api_key_encrypted)
+        client = EsqaseClient(
+            conn.base_url,
+            key,
+            http=esqase_http(app),
+            on_call=lambda call: calls.append(_call_dict(call)),
+            on_send=lambda method, path: _note_send(claim, calls, method, path),
+        )
+        del key
+        ctx = Context(
+            client=client,
+            attempt=claim.attempt,
+            steps=steps,
+            save_step=lambda name, value: _save_step(claim.job_id, name, value),
+        )
+        result = action.run(ctx, data)
+    except ConnectionGone as gone:
+        exc = _PermanentFailure(str(gone))
+    except Exception as error:  # noqa: BLE001 - classified below, never lost
+        exc = error
+        if not isinstance(error, EsqaseError):
+            log.exception("job %s: unexpected error in action %s", claim.job_id, action_name)
+
+    outcome = _classify(exc, claim.budget_attempt)
+    status = _finish(claim, outcome, exc, result, calls)
+    metrics.job_outcome(action_name, status)
+    return status
+
+
+class ConnectionGone(Exception):
+    pass
+
+
+class _PermanentFailure(Exception):
+    pass
+
+
+def _classify(exc: BaseException | None, attempt: int) -> Outcome:
+    if isinstance(exc, _PermanentFailure):
+        return Outcome(Verdict.FAILED, str(exc))
+    return classify(exc, attempt, current_app.config["RETRY_SCHEDULE"])
+
+
+def _call_dict(call: Call) -> dict[str, Any]:
+    return {
+        "method": call.method,
+        "path": call.path,
+        "status": call.status,
+        "duration_ms": call.duration_ms,
+        "error": call.error,
+    }
+
+
+def _note_send(claim: Claim, calls: list[dict[str, Any]], method: str, path: str) -> None:
+    """Persist "a POST is about to leave" so a dead worker's attempt can be judged."""
+    if not is_write(method):
+        return
+    pending = [*calls, {"method": method, "path": path, "status": None, "sent": True}]
+    with get_db().session() as s:
+        s.execute(
+            update(Attempt)
+            .where(Attempt.job_id == claim.job_id, Attempt.number == claim.attempt)
+            .values(calls=pending)
+        )
+
+
+def _save_step(job_id: str, name: str, value: Any) -> None:
+    with get_db().session() as s:
+        job = s.get(Job, job_id)
+        if job is not None:
+            job.checkpoint = {**(job.checkpoint or {}), name: value}
+
+
+def error_body(exc: BaseException | None, outcome: Outcome) -> dict[str, Any] | None:
+    if exc is None:
+        return None
+    body: dict[str, Any] = {"code": outcome.verdict.value, "message": outcome.reason}
+    if isinstance(exc, ApiError):
+        body.update(
+            {
+                "code": exc.code or f"esqase_{exc.status}",
+                "status": exc.status,
+                "details": exc.details,
+            }
+        )
+    elif hasattr(exc, "code") and isinstance(exc.code, str):
+        body["code"] = exc.code
+    return body
+
+
+def _finish(
+    claim: Claim,
+    outcome: Outcome,
+    exc: BaseException | None,
+    result: dict[str, Any] | None,
+    calls: list[dict[str, Any]],
+) -> str:
+    status = VERDICT_STATUS[outcome.verdict]
+    now = utcnow()
+    values: dict[str, Any] = {"status": status, "error": error_body(exc, outcome)}
+    if status == JobStatus.SUCCEEDED:
+        values["result"] = result
+    if status == JobStatus.RETRYING:
+        values["next_attempt_at"] = now + timedelta(seconds=outcome.delay)
+    else:
+        values["finished_at"] = now
+    with get_db().session() as s:
+        done = s.execute(
+            update(Job)
+            .where(
+                Job.id == claim.job_id, Job.status == JobStatus.RUNNING, Job.worker == claim.worker
+            )
+            .values(**values)
+        )
+        s.execute(
+            update(Attempt)
+            .where(Attempt.job_id == claim.job_id, Attempt.number == claim.attempt)
+            .values(
+                finished_at=now,
+                outcome=outcome.verdict.value,
+                error=values["error"],
+                calls=calls,
+            )
+        )
+        if done.rowcount != 1:  # type: ignore[attr-defined]
+            # Canceled, or recovered by the sweeper meanwhile: theirs is the last word.
+            return "superseded"
+        job = s.get(Job, claim.job_id)
+        assert job is not None
+        if outcome.flag_connection and job.connection_id:
+            s.execute(
+                update(Connection)
+                .where(Connection.id == job.connection_id)
+                .values(status="auth_failed", last_error=outcome.reason)
+            )
+        event_ids = events.record_for(s, job)
+
+    if status == JobStatus.RETRYING:
+        enqueue_job(claim.job_id, attempt=claim.attempt, delay=outcome.delay)
+    events.after_commit(claim.job_id, event_ids, final=status != JobStatus.RETRYING)
+    return status.value

@@ -1,0 +1,62 @@
+"""RQ queues and the two enqueue helpers. Jobs carry ids only (JSON serializer).
+
+``relay`` runs jobs against Esqase; ``callbacks`` delivers signed callbacks.
+Every enqueue may fail when Redis is down: callers treat that as "the
+sweeper will enqueue it later", never as a lost job.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from flask import Flask, current_app
+from redis.exceptions import RedisError
+from rq import Queue
+from rq.serializers import JSONSerializer
+
+from .redis_conn import get_redis
+
+log = logging.getLogger(__name__)
+
+RELAY_QUEUE = "relay"
+CALLBACK_QUEUE = "callbacks"
+RUN_JOB = "app.jobs.tasks.run_job"
+DELIVER = "app.jobs.tasks.deliver_event"
+
+
+def queue(name: str, app: Flask | None = None) -> Queue:
+    app = app or current_app
+    return Queue(
+        name,
+        connection=get_redis(app),
+        serializer=JSONSerializer,
+        default_timeout=app.config["JOB_TIMEOUT"],
+    )
+
+
+def rq_job_id(job_id: str, attempt: int) -> str:
+    """One RQ job per attempt: a retry must not overwrite the RQ job that schedules it."""
+    return job_id if attempt == 0 else f"{job_id}.{attempt}"
+
+
+def enqueue_job(job_id: str, attempt: int = 0, delay: float = 0, rq_id: str | None = None) -> bool:
+    return _enqueue(RELAY_QUEUE, RUN_JOB, job_id, rq_id or rq_job_id(job_id, attempt), delay)
+
+
+def enqueue_event(event_id: str, attempt: int = 0, delay: float = 0) -> bool:
+    return _enqueue(CALLBACK_QUEUE, DELIVER, event_id, rq_job_id(event_id, attempt), delay)
+
+
+def _enqueue(name: str, func: str, arg: str, rq_id: str, delay: float) -> bool:
+    try:
+        q = queue(name)
+        kwargs = {"job_id": rq_id, "result_ttl": 3600, "failure_ttl": 7 * 86400}
+        if delay > 0:
+            q.enqueue_in(timedelta(seconds=delay), func, arg, **kwargs)
+        else:
+            q.enqueue(func, arg, **kwargs)
+        return True
+    except (RedisError, OSError) as exc:
+        log.warning("could not enqueue %s on %s (%s); the sweeper will retry", arg, name, exc)
+        return False

@@ -1,0 +1,31 @@
+"""Fixed-window counters in Redis: per connection (outbound) and per hook (inbound).
+
+A window is coarse but cheap (one INCR), and shared by every web process and
+worker on every machine, which a per-process bucket would not be.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from redis import Redis
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    retry_after: float = 0.0
+
+
+def hit(redis: Redis, key: str, limit: int, window: int = 60) -> Decision:
+    now = time.time()
+    bucket = int(now // window)
+    name = f"relay:rl:{key}:{bucket}"
+    pipe = redis.pipeline()
+    pipe.incr(name)
+    pipe.expire(name, window + 1)
+    count, _ = pipe.execute()
+    if int(count) <= limit:
+        return Decision(True)
+    return Decision(False, retry_after=max(1.0, (bucket + 1) * window - now))

@@ -1,0 +1,1 @@
+"""What the admin API and the CLI both do, written once: plain functions over a session."""

@@ -1,0 +1,147 @@
+"""Connections: one encrypted Esqase API key, its base URL and an optional rate limit."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.esqase import ApiError, EsqaseClient, EsqaseError
+
+from ..errors import Conflict, NotFound, ValidationFailed
+from ..http import esqase_http
+from ..jobs.present import iso
+from ..models import Connection, ConnectionStatus, Hook, utcnow
+from ..vault import get_vault
+
+
+def view(conn: Connection) -> dict[str, Any]:
+    return {
+        "id": conn.id,
+        "name": conn.name,
+        "base_url": conn.base_url,
+        "api_key_last4": conn.api_key_last4,
+        "rate_limit_per_minute": conn.rate_limit_per_minute,
+        "status": conn.status,
+        "last_error": conn.last_error,
+        "created_at": iso(conn.created_at),
+        "updated_at": iso(conn.updated_at),
+    }
+
+
+def _problem(path: str, message: str) -> dict[str, Any]:
+    return {"path": path, "message": message}
+
+
+def _check_fields(data: dict[str, Any], *, creating: bool) -> list[dict[str, Any]]:
+    problems = []
+    allowed = {"name", "api_key", "base_url", "rate_limit_per_minute"}
+    for key in sorted(set(data) - allowed):
+        problems.append(_problem(f"/{key}", f"unknown field {key!r}; known: {sorted(allowed)}"))
+    if creating or "name" in data:
+        if not isinstance(data.get("name"), str) or not data["name"].strip():
+            problems.append(_problem("/name", "name is required (e.g. 'Smith & Co production')"))
+    if creating or "api_key" in data:
+        key = data.get("api_key")
+        if not isinstance(key, str) or len(key.strip()) < 8:
+            problems.append(_problem("/api_key", "api_key is required: the Esqase API key"))
+    if "base_url" in data:
+        parts = urlsplit(str(data["base_url"]))
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            problems.append(
+                _problem("/base_url", "base_url must be an http(s) URL like https://api.esqase.com")
+            )
+    rate = data.get("rate_limit_per_minute")
+    if rate is not None and (not isinstance(rate, int) or isinstance(rate, bool) or rate < 1):
+        problems.append(_problem("/rate_limit_per_minute", "must be a whole number of at least 1"))
+    return problems
+
+
+def create(session: Session, data: dict[str, Any]) -> Connection:
+    problems = _check_fields(data, creating=True)
+    if problems:
+        raise ValidationFailed("The connection has problems.", details=problems)
+    key = data["api_key"].strip()
+    conn = Connection(
+        name=data["name"].strip(),
+        base_url=str(data.get("base_url") or current_app.config["ESQASE_BASE_URL"]).rstrip("/"),
+        api_key_encrypted=get_vault().encrypt(key),
+        api_key_last4=key[-4:],
+        rate_limit_per_minute=data.get("rate_limit_per_minute"),
+        status=ConnectionStatus.ACTIVE,
+    )
+    session.add(conn)
+    session.flush()
+    return conn
+
+
+def get(session: Session, conn_id: str) -> Connection:
+    conn = session.get(Connection, conn_id)
+    if conn is None or conn.deleted_at is not None:
+        raise NotFound(f"No connection with id {conn_id!r}.")
+    return conn
+
+
+def list_all(session: Session) -> list[Connection]:
+    query = select(Connection).where(Connection.deleted_at.is_(None)).order_by(Connection.id)
+    return list(session.scalars(query))
+
+
+def update(session: Session, conn_id: str, data: dict[str, Any]) -> Connection:
+    conn = get(session, conn_id)
+    problems = _check_fields(data, creating=False)
+    if problems:
+        raise ValidationFailed("The connection has problems.", details=problems)
+    if "name" in data:
+        conn.name = data["name"].strip()
+    if "base_url" in data:
+        conn.base_url = str(data["base_url"]).rstrip("/")
+    if "rate_limit_per_minute" in data:
+        conn.rate_limit_per_minute = data["rate_limit_per_minute"]
+    if "api_key" in data:
+        key = data["api_key"].strip()
+        conn.api_key_encrypted = get_vault().encrypt(key)
+        conn.api_key_last4 = key[-4:]
+        conn.status, conn.last_error = ConnectionStatus.ACTIVE, None
+    return conn
+
+
+def delete(session: Session, conn_id: str) -> None:
+    conn = get(session, conn_id)
+    in_use = session.scalar(
+        select(Hook.id).where(Hook.connection_id == conn.id, Hook.deleted_at.is_(None)).limit(1)
+    )
+    if in_use:
+        raise Conflict(
+            "Hooks still use this connection; delete them or move them to another connection "
+            "first.",
+            code="connection_in_use",
+        )
+    conn.deleted_at = utcnow()
+
+
+def check(session: Session, conn_id: str) -> dict[str, Any]:
+    """Try the key against Esqase with the cheapest read, and report what it can do."""
+    conn = get(session, conn_id)
+    client = EsqaseClient(
+        conn.base_url,
+        get_vault().decrypt(conn.api_key_encrypted),
+        http=esqase_http(current_app._get_current_object()),  # type: ignore[attr-defined]
+    )
+    scopes: dict[str, str] = {}
+    for resource in ("contacts", "matters", "leads", "practice-areas"):
+        try:
+            client.list(resource, limit=1)
+            scopes[f"{resource}:read"] = "ok"
+        except ApiError as exc:
+            scopes[f"{resource}:read"] = "denied" if exc.status == 403 else f"error {exc.status}"
+            if exc.status == 401:
+                conn.status, conn.last_error = ConnectionStatus.AUTH_FAILED, exc.message
+                return {"ok": False, "status": 401, "message": exc.message, "scopes": scopes}
+        except EsqaseError as exc:
+            return {"ok": False, "status": None, "message": str(exc), "scopes": scopes}
+    conn.status, conn.last_error = ConnectionStatus.ACTIVE, None
+    return {"ok": True, "status": 200, "message": "the key works", "scopes": scopes}

@@ -1,0 +1,199 @@
+"""Hooks: one URL, one action, one connection (a leaked URL can do exactly one thing)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from actions import UnknownAction, get_action
+from app.payload import PRESETS
+
+from ..callbacks import InvalidCallbackURL, check_url, new_secret
+from ..errors import NotFound, ValidationFailed
+from ..jobs.events import EVENT_TYPES
+from ..jobs.present import hook_url, iso
+from ..models import Hook, new_token, utcnow
+from ..vault import get_vault
+from . import connections
+
+FIELDS = {
+    "name",
+    "action",
+    "connection_id",
+    "callback_url",
+    "callback_events",
+    "idempotency_field",
+    "mapping",
+    "preset",
+    "allowed_origins",
+    "verify_sender",
+    "enabled",
+}
+EVENTS = sorted(EVENT_TYPES.values())
+
+
+def view(hook: Hook, *, secrets: dict[str, str] | None = None) -> dict[str, Any]:
+    """Secrets appear only in the answer that created or rotated them."""
+    data: dict[str, Any] = {
+        "id": hook.id,
+        "name": hook.name,
+        "url": hook_url(current_app.config["PUBLIC_URL"], hook),
+        "action": hook.action,
+        "connection_id": hook.connection_id,
+        "enabled": hook.enabled,
+        "callback_url": hook.callback_url,
+        "callback_events": hook.callback_events,
+        "idempotency_field": hook.idempotency_field,
+        "mapping": hook.mapping,
+        "preset": hook.preset,
+        "allowed_origins": hook.allowed_origins,
+        "verify_sender": hook.sender_secret_encrypted is not None,
+        "created_at": iso(hook.created_at),
+        "updated_at": iso(hook.updated_at),
+    }
+    data.update(secrets or {})
+    return data
+
+
+def _p(path: str, message: str) -> dict[str, str]:
+    return {"path": path, "message": message}
+
+
+def _check(session: Session, data: dict[str, Any], *, creating: bool) -> list[dict[str, str]]:
+    problems = [
+        _p(f"/{k}", f"unknown field {k!r}; known: {', '.join(sorted(FIELDS))}")
+        for k in sorted(set(data) - FIELDS)
+    ]
+    if creating or "name" in data:
+        if not isinstance(data.get("name"), str) or not data["name"].strip():
+            problems.append(_p("/name", "name is required (e.g. 'Website intake form')"))
+    if creating or "action" in data:
+        try:
+            get_action(str(data.get("action")))
+        except UnknownAction as exc:
+            problems.append(_p("/action", exc.message))
+    if creating or "connection_id" in data:
+        try:
+            connections.get(session, str(data.get("connection_id")))
+        except NotFound:
+            problems.append(_p("/connection_id", "no connection has this id"))
+    url = data.get("callback_url")
+    if url:
+        try:
+            check_url(str(url), allow_private=current_app.config["ALLOW_PRIVATE_CALLBACKS"])
+        except InvalidCallbackURL as exc:
+            problems.append(_p("/callback_url", str(exc)))
+    events = data.get("callback_events")
+    if events is not None and (
+        not isinstance(events, list) or any(e not in EVENTS for e in events)
+    ):
+        problems.append(_p("/callback_events", f"a list of: {', '.join(EVENTS)}"))
+    if data.get("preset") and data["preset"] not in PRESETS:
+        problems.append(_p("/preset", f"one of: {', '.join(sorted(PRESETS))}"))
+    mapping = data.get("mapping")
+    if mapping is not None and (
+        not isinstance(mapping, dict)
+        or not all(isinstance(k, str) and isinstance(v, str) for k, v in mapping.items())
+    ):
+        problems.append(_p("/mapping", "an object of action field -> payload path strings"))
+    origins = data.get("allowed_origins")
+    if origins is not None and (
+        not isinstance(origins, list) or not all(isinstance(o, str) for o in origins)
+    ):
+        problems.append(_p("/allowed_origins", "a list like ['https://www.example-firm.com']"))
+    return problems
+
+
+def create(session: Session, data: dict[str, Any]) -> tuple[Hook, dict[str, str]]:
+    problems = _check(session, data, creating=True)
+    if problems:
+        raise ValidationFailed("The hook has problems.", details=problems)
+    vault = get_vault()
+    secret = new_secret()
+    secrets = {"callback_secret": secret}
+    hook = Hook(
+        name=data["name"].strip(),
+        action=data["action"],
+        connection_id=data["connection_id"],
+        enabled=bool(data.get("enabled", True)),
+        callback_url=data.get("callback_url") or None,
+        callback_secret_encrypted=vault.encrypt(secret),
+        idempotency_field=data.get("idempotency_field") or None,
+        mapping=data.get("mapping"),
+        preset=data.get("preset") or None,
+        allowed_origins=data.get("allowed_origins"),
+    )
+    if data.get("callback_events") is not None:
+        hook.callback_events = data["callback_events"]
+    if data.get("verify_sender"):
+        sender = new_secret()
+        hook.sender_secret_encrypted = vault.encrypt(sender)
+        secrets["sender_secret"] = sender
+    session.add(hook)
+    session.flush()
+    return hook, secrets
+
+
+def get(session: Session, hook_id: str) -> Hook:
+    hook = session.get(Hook, hook_id)
+    if hook is None or hook.deleted_at is not None:
+        raise NotFound(f"No hook with id {hook_id!r}.")
+    return hook
+
+
+def list_all(session: Session) -> list[Hook]:
+    return list(session.scalars(select(Hook).where(Hook.deleted_at.is_(None)).order_by(Hook.id)))
+
+
+def update(session: Session, hook_id: str, data: dict[str, Any]) -> tuple[Hook, dict[str, str]]:
+    hook = get(session, hook_id)
+    problems = _check(session, data, creating=False)
+    if problems:
+        raise ValidationFailed("The hook has problems.", details=problems)
+    secrets: dict[str, str] = {}
+    for name in ("name", "action", "connection_id", "callback_url", "callback_events",
+                 "idempotency_field", "mapping", "preset", "allowed_origins", "enabled"):
+        if name in data:
+            value = data[name]
+            setattr(hook, name, value.strip() if name == "name" else (value if value != "" else None))
+    if "verify_sender" in data:
+        if data["verify_sender"] and hook.sender_secret_encrypted is None:
+            sender = new_secret()
+            hook.sender_secret_encrypted = get_vault().encrypt(sender)
+            secrets["sender_secret"] = sender
+        elif not data["verify_sender"]:
+            hook.sender_secret_encrypted = None
+    return hook, secrets
+
+
+def delete(session: Session, hook_id: str) -> None:
+    hook = get(session, hook_id)
+    hook.deleted_at = utcnow()
+    hook.enabled = False
+
+
+def rotate(session: Session, hook_id: str, what: list[str] | None = None) -> tuple[Hook, dict[str, str]]:
+    """New URL token and/or callback secret; the old ones stop working at once."""
+    hook = get(session, hook_id)
+    what = what or ["url", "callback_secret"]
+    unknown = set(what) - {"url", "callback_secret", "sender_secret"}
+    if unknown:
+        raise ValidationFailed(
+            "Nothing to rotate by that name.",
+            details=[_p("/rotate", f"choose from url, callback_secret, sender_secret; got {sorted(unknown)}")],
+        )
+    secrets: dict[str, str] = {}
+    if "url" in what:
+        hook.token = new_token("hk", 24)
+    if "callback_secret" in what:
+        secret = new_secret()
+        hook.callback_secret_encrypted = get_vault().encrypt(secret)
+        secrets["callback_secret"] = secret
+    if "sender_secret" in what:
+        sender = new_secret()
+        hook.sender_secret_encrypted = get_vault().encrypt(sender)
+        secrets["sender_secret"] = sender
+    return hook, secrets

@@ -1,0 +1,201 @@
+"""The job history: filter, page, read in full, retry, cancel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import String, cast, or_, select, update
+from sqlalchemy.orm import Session
+
+from ..errors import BadRequest, Conflict, NotFound
+from ..jobs.events import notify_done
+from ..jobs.present import admin_view, hook_url
+from ..models import Hook, Job, JobStatus, utcnow
+from ..queues import enqueue_job
+
+RETRYABLE = (JobStatus.FAILED, JobStatus.NEEDS_REVIEW, JobStatus.CANCELED)
+CANCELABLE = (JobStatus.QUEUED, JobStatus.RETRYING, JobStatus.NEEDS_REVIEW)
+MAX_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class JobFilter:
+    statuses: tuple[str, ...] = ()
+    action: str | None = None
+    hook_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    q: str | None = None
+
+    @classmethod
+    def parse(cls, args: Any) -> JobFilter:
+        statuses = tuple(s for s in str(args.get("status") or "").split(",") if s)
+        known = {s.value for s in JobStatus}
+        bad = [s for s in statuses if s not in known]
+        if bad:
+            raise BadRequest(
+                f"unknown status {bad[0]!r}; use one of {', '.join(sorted(known))}",
+                code="invalid_filter",
+            )
+        return cls(
+            statuses=statuses,
+            action=args.get("action") or None,
+            hook_id=args.get("hook_id") or None,
+            since=_time(args.get("since"), "since"),
+            until=_time(args.get("until"), "until"),
+            q=(args.get("q") or "").strip() or None,
+        )
+
+    def where(self) -> list[Any]:
+        clauses: list[Any] = []
+        if self.statuses:
+            clauses.append(Job.status.in_(self.statuses))
+        if self.action:
+            clauses.append(Job.action == self.action)
+        if self.hook_id:
+            clauses.append(Job.hook_id == self.hook_id)
+        if self.since:
+            clauses.append(Job.created_at >= self.since)
+        if self.until:
+            clauses.append(Job.created_at < self.until)
+        if self.q:
+            like = f"%{self.q}%"
+            clauses.append(
+                or_(
+                    Job.id == self.q,
+                    Job.idempotency_key == self.q,
+                    cast(Job.input, String).ilike(like),
+                    cast(Job.error, String).ilike(like),
+                )
+            )
+        return clauses
+
+
+def _time(raw: str | None, name: str) -> datetime | None:
+    if not raw:
+        return None
+    try:
+        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise BadRequest(
+            f"{name} must be an ISO 8601 time like 2026-07-01T00:00:00Z (got {raw!r})",
+            code="invalid_filter",
+        ) from None
+    if value.tzinfo is None:
+        from datetime import UTC
+
+        value = value.replace(tzinfo=UTC)
+    return value
+
+
+def _limit(raw: Any) -> int:
+    if raw in (None, ""):
+        return 50
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        value = 0
+    if not 1 <= value <= MAX_LIMIT:
+        raise BadRequest(f"limit must be 1 to {MAX_LIMIT} (got {raw!r})", code="invalid_filter")
+    return value
+
+
+def _bases(session: Session, jobs: list[Job]) -> dict[str, str]:
+    ids = {j.hook_id for j in jobs}
+    hooks = session.scalars(select(Hook).where(Hook.id.in_(ids))) if ids else []
+    public = current_app.config["PUBLIC_URL"]
+    return {h.id: hook_url(public, h) for h in hooks}
+
+
+def page(
+    session: Session, filters: JobFilter, *, limit: Any = None, cursor: str | None = None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Newest first. Ids sort by time, so the cursor is the last id seen."""
+    size = _limit(limit)
+    query = select(Job).where(*filters.where()).order_by(Job.id.desc()).limit(size + 1)
+    if cursor:
+        query = query.where(Job.id < cursor)
+    jobs = list(session.scalars(query))
+    more = len(jobs) > size
+    jobs = jobs[:size]
+    bases = _bases(session, jobs)
+    views = [admin_view(session, j, bases.get(j.hook_id, ""), detail=False) for j in jobs]
+    return views, (jobs[-1].id if more and jobs else None)
+
+
+def get(session: Session, job_id: str) -> Job:
+    job = session.get(Job, job_id)
+    if job is None:
+        raise NotFound(f"No job with id {job_id!r}.", code="job_not_found")
+    return job
+
+
+def detail(session: Session, job_id: str) -> dict[str, Any]:
+    job = get(session, job_id)
+    return admin_view(session, job, _bases(session, [job]).get(job.hook_id, ""), detail=True)
+
+
+def retry(session: Session, job_id: str) -> Job:
+    """A person's retry: a fresh retry budget, composite checkpoints kept (resume, not repeat)."""
+    job = get(session, job_id)
+    if job.status not in RETRYABLE:
+        raise Conflict(
+            f"A {job.status} job cannot be retried; only {', '.join(RETRYABLE)} jobs can.",
+            code="not_retryable",
+        )
+    moved = session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.status == job.status)
+        .values(
+            status=JobStatus.QUEUED,
+            budget_start=Job.attempts_made,
+            next_attempt_at=None,
+            finished_at=None,
+            error=None,
+        )
+    )
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("The job changed while retrying; reload it.", code="conflict")
+    session.commit()
+    session.refresh(job)
+    enqueue_job(job.id, attempt=job.attempts_made)
+    return job
+
+
+def retry_many(session: Session, filters: JobFilter, limit: int = 1000) -> list[str]:
+    statuses = filters.statuses or (JobStatus.FAILED,)
+    if any(s not in RETRYABLE for s in statuses):
+        raise BadRequest(
+            f"bulk retry works on {', '.join(RETRYABLE)} jobs only", code="invalid_filter"
+        )
+    scoped = JobFilter(**{**filters.__dict__, "statuses": tuple(statuses)})
+    ids = list(session.scalars(select(Job.id).where(*scoped.where()).order_by(Job.id).limit(limit)))
+    done = []
+    for job_id in ids:
+        try:
+            retry(session, job_id)
+            done.append(job_id)
+        except Conflict:
+            continue
+    return done
+
+
+def cancel(session: Session, job_id: str) -> Job:
+    job = get(session, job_id)
+    if job.status not in CANCELABLE:
+        hint = " Wait for this attempt to end." if job.status == JobStatus.RUNNING else ""
+        raise Conflict(f"A {job.status} job cannot be canceled.{hint}", code="not_cancelable")
+    moved = session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.status == job.status)
+        .values(status=JobStatus.CANCELED, finished_at=utcnow(), next_attempt_at=None)
+    )
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("The job changed while canceling; reload it.", code="conflict")
+    session.commit()
+    session.refresh(job)
+    notify_done(job.id)
+    return job
