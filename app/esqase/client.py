@@ -8,10 +8,10 @@ one boundary, :meth:`EsqaseClient._send`.
 from __future__ import annotations
 
 import time
-from urllib.parse import quote
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
