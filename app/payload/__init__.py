@@ -1,0 +1,24 @@
+"""From a raw trigger body to a validated action input, explaining every problem.
+
+Pure functions only (no I/O, no Flask): the ingest view parses the body, then
+runs unflatten (form bodies) -> preset and mapping -> coerce -> validate here.
+"""
+
+from .coerce import coerce, coerce_json
+from .mapping import PRESETS, PresetError, apply_mapping
+from .unflatten import UnflattenError, unflatten
+from .validation import MISSING, Problem, explain, validator_for
+
+__all__ = [
+    "MISSING",
+    "PRESETS",
+    "PresetError",
+    "Problem",
+    "UnflattenError",
+    "apply_mapping",
+    "coerce",
+    "coerce_json",
+    "explain",
+    "unflatten",
+    "validator_for",
+]

@@ -1,0 +1,377 @@
+"""apply_mapping() and the form-provider presets, on realistic webhook bodies."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.payload import (
+    PRESETS,
+    PresetError,
+    UnflattenError,
+    apply_mapping,
+    coerce,
+    explain,
+    unflatten,
+    validator_for,
+)
+
+SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
+
+TYPEFORM: dict[str, Any] = {
+    "event_id": "01J1Z8Q4N3X8ZK5V7W2Y6T9R0A",
+    "event_type": "form_response",
+    "form_response": {
+        "form_id": "lT4Z3j",
+        "token": "a3a12ec67a1365927098a606107fac15",
+        "landed_at": "2026-07-01T14:30:11Z",
+        "submitted_at": "2026-07-01T14:32:00Z",
+        "hidden": {"type": "PERSON", "utm_source": "website"},
+        "definition": {"id": "lT4Z3j", "title": "New client intake", "fields": []},
+        "answers": [
+            {
+                "type": "text",
+                "text": "Jane",
+                "field": {"id": "JwWggjAKtOkA", "type": "short_text", "ref": "first_name"},
+            },
+            {
+                "type": "text",
+                "text": "Doe",
+                "field": {"id": "SMEUb7VJz92Q", "type": "short_text", "ref": "last_name"},
+            },
+            {
+                "type": "email",
+                "email": "jane@example.com",
+                "field": {"id": "pn48RmPazVdM", "type": "email", "ref": "email"},
+            },
+            {
+                "type": "phone_number",
+                "phone_number": "+15550100",
+                "field": {"id": "Q7M2gKVa8UDx", "type": "phone_number", "ref": "phone"},
+            },
+            {
+                "type": "number",
+                "number": 5000,
+                "field": {"id": "KoJxDM3c6x8h", "type": "number", "ref": "estimate"},
+            },
+            {
+                "type": "boolean",
+                "boolean": True,
+                "field": {"id": "gFFf3xAkJKsr", "type": "yes_no", "ref": "private"},
+            },
+            {
+                "type": "choice",
+                "choice": {"id": "a1", "label": "Family law", "ref": "family"},
+                "field": {"id": "k6TP9oLGgHjl", "type": "multiple_choice", "ref": "area"},
+            },
+            {
+                "type": "choices",
+                "choices": {"ids": ["c1", "c2"], "labels": ["Email", "Phone"], "other": "Fax"},
+                "field": {"id": "XJ3aNmHhQ4jd", "type": "multiple_choice", "ref": "reach"},
+            },
+            {
+                "type": "date",
+                "date": "2026-06-15",
+                "field": {"id": "RUqkXSeXBXSd", "type": "date", "ref": "incident_date"},
+            },
+            {
+                "type": "choice",
+                "choice": {"other": "Immigration"},
+                "field": {"id": "m3hQe9hMvQ8c", "type": "dropdown", "ref": "other_area"},
+            },
+            {
+                "type": "text",
+                "text": "Dog bit me.",
+                "field": {"id": "DlXFaesGBpoF", "type": "long_text"},
+            },
+        ],
+    },
+}
+
+JOTFORM_RAW = {
+    "slug": "submit/231234567890/",
+    "jsExecutionTracker": "build-date-1688132456789=>init-started:1688132457000",
+    "submitSource": "form",
+    "buildDate": "1688132456789",
+    "q3_name": {"first": "Jane", "last": "Doe"},
+    "q4_email": "jane@example.com",
+    "q5_phoneNumber": {"full": "(555) 555-0100"},
+    "q6_incidentDate": {"month": "06", "day": "15", "year": "2026"},
+    "q7_practiceArea": "Family law",
+    "q8_howDid": ["Search", "Referral"],
+    "q9_address": {"addr_line1": "1 Main St", "city": "Boston", "postal": "02110"},
+    "event_id": "1688132457000_231234567890_abc",
+}
+# Jotform posts multipart form fields; after unflatten each value is a list.
+JOTFORM: dict[str, Any] = {
+    "formID": ["231234567890"],
+    "submissionID": ["5612345678901234567"],
+    "formTitle": ["Client intake"],
+    "pretty": ["Name:Jane Doe, E-mail:jane@example.com"],
+    "type": ["WEB"],
+    "rawRequest": [json.dumps(JOTFORM_RAW)],
+}
+
+TALLY: dict[str, Any] = {
+    "eventId": "a4cb511e-d513-4fa5-baee-b815d718dfd1",
+    "eventType": "FORM_RESPONSE",
+    "createdAt": "2026-07-01T14:32:00.000Z",
+    "data": {
+        "responseId": "2wgx4n",
+        "submissionId": "2wgx4n",
+        "respondentId": "dwQKYm",
+        "formId": "VwbNEw",
+        "formName": "Client intake",
+        "createdAt": "2026-07-01T14:32:00.000Z",
+        "fields": [
+            {
+                "key": "question_mVGEg3",
+                "label": "First name",
+                "type": "INPUT_TEXT",
+                "value": "Jane",
+            },
+            {"key": "question_nPpWJE", "label": "Last name", "type": "INPUT_TEXT", "value": "Doe"},
+            {
+                "key": "question_3EKz4n",
+                "label": "Email",
+                "type": "INPUT_EMAIL",
+                "value": "jane@example.com",
+            },
+            {"key": "question_w4Q1Xz", "label": "Estimate", "type": "INPUT_NUMBER", "value": 5000},
+            {
+                "key": "question_3jZaa7",
+                "label": "Area of law",
+                "type": "MULTIPLE_CHOICE",
+                "value": ["5c4c4f6a"],
+                "options": [
+                    {"id": "5c4c4f6a", "text": "Family law"},
+                    {"id": "7d2e9b10", "text": "Real estate"},
+                ],
+            },
+            {
+                "key": "question_mRoZ0y",
+                "label": "How should we reach you?",
+                "type": "CHECKBOXES",
+                "value": ["e1", "p1"],
+                "options": [{"id": "e1", "text": "Email"}, {"id": "p1", "text": "Phone"}],
+            },
+            {
+                "key": "question_mRoZ0y_e1",
+                "label": "How should we reach you? (Email)",
+                "type": "CHECKBOXES",
+                "value": True,
+            },
+            {
+                "key": "question_dt9Kp2",
+                "label": "Incident date",
+                "type": "INPUT_DATE",
+                "value": "2026-06-15",
+            },
+            {
+                "key": "question_dup1",
+                "label": "Email",
+                "type": "INPUT_EMAIL",
+                "value": "second@example.com",
+            },
+            {"key": "question_hid", "label": "type", "type": "HIDDEN_FIELDS", "value": "PERSON"},
+        ],
+    },
+}
+
+
+# --- apply_mapping --------------------------------------------------------------
+
+
+def test_mapping_renames_dotted_paths() -> None:
+    data = {"answers": {"first_name": "Jane"}}
+    assert apply_mapping(data, {"firstName": "answers.first_name"}) == {"firstName": "Jane"}
+
+
+def test_mapping_reads_json_pointers_into_lists() -> None:
+    data = {"answers": [{"text": "Jane"}, {"text": "Doe"}]}
+    assert apply_mapping(data, {"lastName": "/answers/1/text"}) == {"lastName": "Doe"}
+
+
+def test_mapping_reads_dotted_list_indexes() -> None:
+    assert apply_mapping({"a": [["x", "y"]]}, {"v": "a.0.1"}) == {"v": "y"}
+
+
+def test_pointer_escapes_are_decoded() -> None:
+    assert apply_mapping({"a/b": {"c~d": 1}}, {"v": "/a~1b/c~0d"}) == {"v": 1}
+
+
+def test_mapping_builds_nested_targets() -> None:
+    data = {"fn": "Jane", "ln": "Doe"}
+    mapping = {"client.firstName": "fn", "/client/lastName": "ln"}
+    assert apply_mapping(data, mapping) == {"client": {"firstName": "Jane", "lastName": "Doe"}}
+
+
+def test_mapping_targets_with_indexes_build_lists() -> None:
+    data = {"e2": "b@x.com", "e1": "a@x.com"}
+    assert apply_mapping(data, {"emails.1": "e2", "emails.0": "e1"}) == {
+        "emails": ["a@x.com", "b@x.com"]
+    }
+
+
+def test_mapping_keeps_only_mapped_fields() -> None:
+    assert apply_mapping({"a": 1, "b": 2}, {"x": "a"}) == {"x": 1}
+
+
+def test_missing_sources_are_skipped() -> None:
+    assert apply_mapping({"a": {"b": 1}}, {"x": "a.c", "y": "/q/0", "z": "a.b.c"}) == {}
+
+
+def test_null_sources_are_skipped() -> None:
+    assert apply_mapping({"a": None}, {"x": "a"}) == {}
+
+
+def test_dotted_source_matches_a_key_containing_dots() -> None:
+    assert apply_mapping({"name.first": "Jane"}, {"firstName": "name.first"}) == {
+        "firstName": "Jane"
+    }
+
+
+def test_colliding_targets_are_a_mapping_error() -> None:
+    with pytest.raises(UnflattenError):
+        apply_mapping({"a": 1, "b": 2}, {"client": "a", "client.firstName": "b"})
+
+
+def test_mapping_result_does_not_share_values_with_the_payload() -> None:
+    data = {"a": {"b": [1]}}
+    apply_mapping(data, {"x": "a"})["x"]["b"].append(2)
+    assert data == {"a": {"b": [1]}}
+
+
+# --- presets --------------------------------------------------------------------
+
+
+def test_typeform_answers_by_ref_and_type() -> None:
+    assert PRESETS["typeform"](TYPEFORM) == {
+        "type": "PERSON",
+        "utm_source": "website",
+        "first_name": "Jane",
+        "last_name": "Doe",
+        "email": "jane@example.com",
+        "phone": "+15550100",
+        "estimate": 5000,
+        "private": True,
+        "area": "Family law",
+        "reach": ["Email", "Phone", "Fax"],
+        "incident_date": "2026-06-15",
+        "other_area": "Immigration",
+        "DlXFaesGBpoF": "Dog bit me.",
+    }
+
+
+def test_typeform_preset_refuses_other_bodies() -> None:
+    with pytest.raises(PresetError, match="Typeform"):
+        PRESETS["typeform"]({"data": {"fields": []}})
+
+
+def test_jotform_raw_request_is_flattened_by_unique_name() -> None:
+    assert PRESETS["jotform"](JOTFORM) == {
+        "submissionID": "5612345678901234567",
+        "formID": "231234567890",
+        "name.first": "Jane",
+        "name.last": "Doe",
+        "email": "jane@example.com",
+        "phoneNumber": "(555) 555-0100",
+        "phoneNumber.full": "(555) 555-0100",
+        "incidentDate": "2026-06-15",
+        "incidentDate.month": "06",
+        "incidentDate.day": "15",
+        "incidentDate.year": "2026",
+        "practiceArea": "Family law",
+        "howDid": ["Search", "Referral"],
+        "address.addr_line1": "1 Main St",
+        "address.city": "Boston",
+        "address.postal": "02110",
+    }
+
+
+def test_jotform_accepts_bracketed_field_names() -> None:
+    body = {"rawRequest": json.dumps({"q3_name[first]": "Jane", "q3_name[last]": "Doe"})}
+    assert PRESETS["jotform"](body) == {"name.first": "Jane", "name.last": "Doe"}
+
+
+def test_jotform_preset_refuses_a_broken_raw_request() -> None:
+    with pytest.raises(PresetError, match="rawRequest"):
+        PRESETS["jotform"]({"rawRequest": "{not json"})
+
+
+def test_tally_fields_by_key_and_label_with_option_texts() -> None:
+    out = PRESETS["tally"](TALLY)
+    assert out["question_mVGEg3"] == out["First name"] == "Jane"
+    assert out["Area of law"] == "Family law"
+    assert out["How should we reach you?"] == ["Email", "Phone"]
+    assert out["Estimate"] == 5000
+    assert out["Incident date"] == "2026-06-15"
+    assert out["type"] == "PERSON"
+
+
+def test_tally_repeated_label_keeps_the_first_answer() -> None:
+    out = PRESETS["tally"](TALLY)
+    assert out["Email"] == "jane@example.com"
+    assert out["question_dup1"] == "second@example.com"
+
+
+def test_tally_preset_refuses_other_bodies() -> None:
+    with pytest.raises(PresetError, match="Tally"):
+        PRESETS["tally"](TYPEFORM)
+
+
+def test_unknown_preset_names_itself_and_the_known_ones() -> None:
+    with pytest.raises(KeyError) as caught:
+        PRESETS["wufoo"]
+    assert "wufoo" in str(caught.value)
+    assert "jotform, tally, typeform" in str(caught.value)
+
+
+# --- preset -> mapping -> coerce -> validate --------------------------------------
+
+
+def leads_create() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((SCHEMAS / "leads.create.json").read_text())
+    return loaded
+
+
+def test_typeform_submission_becomes_a_valid_lead() -> None:
+    mapping = {
+        "type": "type",
+        "firstName": "first_name",
+        "lastName": "last_name",
+        "email": "email",
+        "phone": "phone",
+        "isPrivate": "private",
+    }
+    data = coerce(apply_mapping(PRESETS["typeform"](TYPEFORM), mapping), leads_create())
+    assert explain(validator_for(leads_create()), data) == []
+
+
+def test_jotform_submission_becomes_a_valid_lead() -> None:
+    body = unflatten(JOTFORM)
+    mapping = {
+        "firstName": "name.first",
+        "lastName": "name.last",
+        "email": "email",
+        "phone": "phoneNumber",
+    }
+    data = apply_mapping(PRESETS["jotform"](body), mapping)
+    data = coerce({"type": "PERSON", **data}, leads_create())
+    assert explain(validator_for(leads_create()), data) == []
+
+
+def test_a_mapped_source_that_is_missing_is_reported_as_the_missing_target() -> None:
+    schema = json.loads((SCHEMAS / "practice-areas.create.json").read_text())
+    data = coerce(apply_mapping(PRESETS["tally"](TALLY), {"name": "Area of lwa"}), schema)
+    [problem] = explain(validator_for(schema), data)
+    assert problem.path == "/name"
+    assert problem.message.startswith("name is required")
+
+
+def test_a_literal_dotted_key_wins_over_nesting() -> None:
+    data = {"name": {"first": "nested"}, "name.first": "literal"}
+    assert apply_mapping(data, {"firstName": "name.first"}) == {"firstName": "literal"}
