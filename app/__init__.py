@@ -15,12 +15,12 @@ __version__ = "0.1.0"
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    import os
+
     from . import config, db, errors, metrics, redis_conn, vault
     from .admin import bp as admin_bp
     from .health import bp as health_bp
     from .ingest import bp as ingest_bp
-
-    import os
 
     instance = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("RELAY_INSTANCE_PATH")
     app = Flask(__name__, instance_relative_config=True, instance_path=instance)

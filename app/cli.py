@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import AbstractContextManager
 from typing import Any
 
 import click
 from flask import current_app
 from flask.cli import FlaskGroup
+from sqlalchemy.orm import Session
 
 from . import create_app
 
@@ -17,7 +19,7 @@ def _echo(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, default=str))
 
 
-def _session():  # type: ignore[no-untyped-def]
+def _session() -> AbstractContextManager[Session]:
     from .db import session
 
     return session()
@@ -40,8 +42,18 @@ def serve(host: str, port: int, workers: int) -> None:
     import os
 
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-    args = [gunicorn, "--bind", f"{host}:{port}", "--workers", str(workers),
-            "--worker-class", "gthread", "--threads", "8", "app:create_app()"]
+    args = [
+        gunicorn,
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        "8",
+        "app:create_app()",
+    ]
     os.execv(gunicorn, args)
 
 
@@ -57,8 +69,13 @@ def worker(burst: bool) -> None:
 @cli.command("sandbox", with_appcontext=False)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8100, show_default=True, type=int)
-@click.option("--key", "keys", multiple=True, metavar="KEY=SCOPES",
-              help="An API key and its comma-separated scopes ('*' for all). Repeatable.")
+@click.option(
+    "--key",
+    "keys",
+    multiple=True,
+    metavar="KEY=SCOPES",
+    help="An API key and its comma-separated scopes ('*' for all). Repeatable.",
+)
 @click.option("--no-control", is_flag=True, help="Turn off the /_sandbox test-control surface.")
 def sandbox_cmd(host: str, port: int, keys: tuple[str, ...], no_control: bool) -> None:
     """Run the Esqase sandbox (a faithful fake of the Esqase API)."""
@@ -69,7 +86,9 @@ def sandbox_cmd(host: str, port: int, keys: tuple[str, ...], no_control: bool) -
     for item in keys:
         key, sep, scopes = item.partition("=")
         if not sep or not key:
-            raise click.BadParameter(f"{item!r}: use KEY=SCOPES, e.g. demo=contacts:read,leads:write")
+            raise click.BadParameter(
+                f"{item!r}: use KEY=SCOPES, e.g. demo=contacts:read,leads:write"
+            )
         parsed[key] = [s for s in scopes.split(",") if s] or ["*"]
     app = sandbox_app({"SANDBOX_KEYS": parsed, "SANDBOX_CONTROL": not no_control})
     click.echo(f"Esqase sandbox on http://{host}:{port}  (keys: {', '.join(parsed) or 'none'})")
@@ -165,13 +184,24 @@ def hooks_group() -> None:
 @click.option("--callback-url", default=None)
 @click.option("--idempotency-field", default=None)
 @click.option("--preset", default=None, help="typeform, jotform or tally")
-def hooks_add(name: str, action: str, connection_id: str, callback_url: str | None,
-              idempotency_field: str | None, preset: str | None) -> None:
+def hooks_add(
+    name: str,
+    action: str,
+    connection_id: str,
+    callback_url: str | None,
+    idempotency_field: str | None,
+    preset: str | None,
+) -> None:
     from .services import hooks as svc
 
-    body = {"name": name, "action": action, "connection_id": connection_id,
-            "callback_url": callback_url, "idempotency_field": idempotency_field,
-            "preset": preset}
+    body = {
+        "name": name,
+        "action": action,
+        "connection_id": connection_id,
+        "callback_url": callback_url,
+        "idempotency_field": idempotency_field,
+        "preset": preset,
+    }
     with _session() as s:
         hook, secrets = svc.create(s, {k: v for k, v in body.items() if v is not None})
         _echo(svc.view(hook, secrets=secrets))
@@ -187,7 +217,9 @@ def hooks_list() -> None:
 
 @hooks_group.command("rotate")
 @click.argument("hook_id")
-@click.option("--what", multiple=True, type=click.Choice(["url", "callback_secret", "sender_secret"]))
+@click.option(
+    "--what", multiple=True, type=click.Choice(["url", "callback_secret", "sender_secret"])
+)
 def hooks_rotate(hook_id: str, what: tuple[str, ...]) -> None:
     from .services import hooks as svc
 
@@ -228,8 +260,9 @@ def jobs_group() -> None:
 @click.option("--hook", "hook_id", default=None)
 @click.option("--q", default=None, help="Search ids, idempotency keys, input and errors.")
 @click.option("--limit", default=20, type=int)
-def jobs_list(status: str | None, action: str | None, hook_id: str | None, q: str | None,
-              limit: int) -> None:
+def jobs_list(
+    status: str | None, action: str | None, hook_id: str | None, q: str | None, limit: int
+) -> None:
     from .services import jobs as svc
 
     filters = svc.JobFilter.parse({"status": status, "action": action, "hook_id": hook_id, "q": q})

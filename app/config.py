@@ -32,6 +32,8 @@ DEFAULTS: dict[str, Any] = {
     "ESQASE_TIMEOUT": 30.0,
     "CALLBACK_TIMEOUT": 10.0,
     "JOB_TIMEOUT": 300,
+    # Namespaces in a shared Redis: our own keys, and the RQ queue names.
+    "REDIS_PREFIX": "relay",
     "QUEUE_PREFIX": "",
 }
 

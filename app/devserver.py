@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import click
+from flask import Flask
 
 DEMO_KEY = "esq_demo_sandbox_key_0000"
 DEMO_CONNECTION = "Demo (sandbox)"
@@ -30,7 +31,7 @@ def _start_sandbox(port: int) -> str:
     return base_url
 
 
-def _demo_objects(app) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+def _demo_objects(app: Flask) -> tuple[str, str]:
     from sqlalchemy import select
 
     from .db import session
@@ -45,8 +46,9 @@ def _demo_objects(app) -> tuple[str, str]:  # type: ignore[no-untyped-def]
         )
         base = app.config["ESQASE_BASE_URL"]
         if conn is None:
-            conn = connections.create(s, {"name": DEMO_CONNECTION, "api_key": DEMO_KEY,
-                                          "base_url": base})
+            conn = connections.create(
+                s, {"name": DEMO_CONNECTION, "api_key": DEMO_KEY, "base_url": base}
+            )
         conn.base_url = base
         hook = s.scalar(select(Hook).where(Hook.name == DEMO_HOOK, Hook.deleted_at.is_(None)))
         if hook is None:

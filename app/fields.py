@@ -16,7 +16,8 @@ def zapier_fields(schema: dict[str, Any], prefix: str = "") -> Iterator[str]:
             yield from zapier_fields(prop, prefix=f"{key}__")
             continue
         if kind == "array":
-            kind = f"list of {prop.get('items', {}).get('type', 'values')} (repeat the field or comma-separate)"
+            item = prop.get("items", {}).get("type", "values")
+            kind = f"list of {item} (repeat the field or comma-separate)"
         if "enum" in prop:
             kind = "one of " + ", ".join(map(str, prop["enum"]))
         mark = "required" if name in required else "optional"

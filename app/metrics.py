@@ -13,7 +13,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
 INGESTED = Counter(
     "relay_ingest_total", "Deliveries received at hook URLs, by answer", ["action", "outcome"]
 )
-JOBS = Counter("relay_job_attempts_total", "Job attempts, by resulting status", ["action", "status"])
+JOBS = Counter(
+    "relay_job_attempts_total", "Job attempts, by resulting status", ["action", "status"]
+)
 CALLBACKS = Counter("relay_callback_deliveries_total", "Callback deliveries, by result", ["ok"])
 
 

@@ -124,9 +124,7 @@ class Connection(Base):
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = _ts()
-    updated_at: Mapped[datetime] = mapped_column(
-        UTCDateTime, default=utcnow, onupdate=utcnow
-    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class Hook(Base):
@@ -134,9 +132,7 @@ class Hook(Base):
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("hook"))
     # The unguessable part of the hook URL; rotating it retires a leaked URL.
-    token: Mapped[str] = mapped_column(
-        String(64), unique=True, default=lambda: new_token("hk", 24)
-    )
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: new_token("hk", 24))
     name: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(80))
     connection_id: Mapped[str] = mapped_column(ForeignKey("connections.id"))
@@ -154,9 +150,7 @@ class Hook(Base):
     sender_secret_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = _ts()
-    updated_at: Mapped[datetime] = mapped_column(
-        UTCDateTime, default=utcnow, onupdate=utcnow
-    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class Job(Base):
@@ -186,9 +180,7 @@ class Job(Base):
     checkpoint: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     worker: Mapped[str | None] = mapped_column(String(200), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    updated_at: Mapped[datetime] = mapped_column(
-        UTCDateTime, default=utcnow, onupdate=utcnow
-    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

@@ -8,7 +8,9 @@ sweeper will enqueue it later", never as a lost job.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+import math
+import time
+from datetime import UTC, datetime
 
 from flask import Flask, current_app
 from redis.exceptions import RedisError
@@ -26,9 +28,10 @@ DELIVER = "app.jobs.tasks.deliver_event"
 
 
 def queue(name: str, app: Flask | None = None) -> Queue:
+    """``name`` is RELAY_QUEUE or CALLBACK_QUEUE; QUEUE_PREFIX namespaces it in a shared Redis."""
     app = app or current_app
     return Queue(
-        name,
+        app.config["QUEUE_PREFIX"] + name,
         connection=get_redis(app),
         serializer=JSONSerializer,
         default_timeout=app.config["JOB_TIMEOUT"],
@@ -37,7 +40,7 @@ def queue(name: str, app: Flask | None = None) -> Queue:
 
 def rq_job_id(job_id: str, attempt: int) -> str:
     """One RQ job per attempt: a retry must not overwrite the RQ job that schedules it."""
-    return job_id if attempt == 0 else f"{job_id}.{attempt}"
+    return job_id if attempt == 0 else f"{job_id}-{attempt}"
 
 
 def enqueue_job(job_id: str, attempt: int = 0, delay: float = 0, rq_id: str | None = None) -> bool:
@@ -53,7 +56,10 @@ def _enqueue(name: str, func: str, arg: str, rq_id: str, delay: float) -> bool:
         q = queue(name)
         kwargs = {"job_id": rq_id, "result_ttl": 3600, "failure_ttl": 7 * 86400}
         if delay > 0:
-            q.enqueue_in(timedelta(seconds=delay), func, arg, **kwargs)
+            # RQ's scheduler keeps whole seconds and would round a time down: round up, so
+            # a retry never runs sooner than the Retry-After it honours.
+            when = datetime.fromtimestamp(math.ceil(time.time() + delay), UTC)
+            q.enqueue_at(when, func, arg, **kwargs)
         else:
             q.enqueue(func, arg, **kwargs)
         return True

@@ -19,9 +19,10 @@ class Decision:
 
 
 def hit(redis: Redis, key: str, limit: int, window: int = 60) -> Decision:
+    """``key`` is already namespaced by the caller (see :func:`app.redis_conn.key`)."""
     now = time.time()
     bucket = int(now // window)
-    name = f"relay:rl:{key}:{bucket}"
+    name = f"{key}:{bucket}"
     pipe = redis.pipeline()
     pipe.incr(name)
     pipe.expire(name, window + 1)

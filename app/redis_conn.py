@@ -70,6 +70,11 @@ def init_app(app: Flask) -> None:
     app.extensions["relay.redis"] = RedisHandle(app.config["REDIS_URL"], Path(app.instance_path))
 
 
+def key(*parts: str, app: Flask | None = None) -> str:
+    """A Redis key under this deployment's prefix (``relay:done:<job>``)."""
+    return ":".join([(app or current_app).config["REDIS_PREFIX"], *parts])
+
+
 def get_redis(app: Flask | None = None) -> Redis:
     handle: RedisHandle = (app or current_app).extensions["relay.redis"]
     return handle.client

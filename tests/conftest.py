@@ -26,6 +26,9 @@ from app.models import Base
 
 TEST_FERNET = Fernet.generate_key().decode()
 ADMIN = "test-admin-token"
+# Several test runs may share one Redis (a developer's and CI's, say): each run
+# keeps to its own key and queue namespace instead of flushing the database.
+RUN = f"t{os.getpid()}"
 
 
 def _local_redis_answers() -> bool:
@@ -140,6 +143,8 @@ def _config(database_url: str, redis_url: str, instance: Path, **extra: Any) -> 
         "SWEEP_INTERVAL": 1,
         "WORKER_TTL": 2,
         "ESQASE_TIMEOUT": 5.0,
+        "REDIS_PREFIX": RUN,
+        "QUEUE_PREFIX": f"{RUN}-",
         "CALLBACK_TIMEOUT": 5.0,
         **extra,
     }
@@ -152,13 +157,14 @@ def _clean(app: Any) -> None:
     with get_db(app).engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())
-    get_redis(app).flushdb()
+    redis = get_redis(app)
+    for pattern in (f"{RUN}:*", f"rq:*{RUN}-*"):
+        for name in redis.scan_iter(match=pattern, count=1000):
+            redis.delete(name)
 
 
 @pytest.fixture
-def make_app(
-    migrated: str, redis_url: str, tmp_path: Path
-) -> Iterator[Callable[..., Any]]:
+def make_app(migrated: str, redis_url: str, tmp_path: Path) -> Iterator[Callable[..., Any]]:
     """Build apps with extra config; every app shares the test's database and Redis."""
     apps: list[Any] = []
 
@@ -211,15 +217,23 @@ class Relay:
         self.headers = {"Authorization": f"Bearer {ADMIN}"}
 
     def connection(self, key: str | None = None, **extra: Any) -> str:
-        body = {"name": "Test firm", "api_key": key or self.esqase.key,
-                "base_url": self.esqase.url, **extra}
+        body = {
+            "name": "Test firm",
+            "api_key": key or self.esqase.key,
+            "base_url": self.esqase.url,
+            **extra,
+        }
         response = self.client.post("/api/v1/connections", json=body, headers=self.headers)
         assert response.status_code == 201, response.get_json()
         return str(response.get_json()["data"]["id"])
 
     def hook(self, action: str, connection_id: str | None = None, **extra: Any) -> dict[str, Any]:
-        body = {"name": f"{action} hook", "action": action,
-                "connection_id": connection_id or self.connection(), **extra}
+        body = {
+            "name": f"{action} hook",
+            "action": action,
+            "connection_id": connection_id or self.connection(),
+            **extra,
+        }
         response = self.client.post("/api/v1/hooks", json=body, headers=self.headers)
         assert response.status_code == 201, response.get_json()
         data: dict[str, Any] = response.get_json()["data"]
@@ -244,9 +258,9 @@ class Relay:
         from app.worker import build_worker
 
         redis = get_redis(self.app)
-        scheduler = RQScheduler([RELAY_QUEUE, CALLBACK_QUEUE], connection=redis,
-                                serializer=JSONSerializer)
-        scheduler.prepare_registries([RELAY_QUEUE, CALLBACK_QUEUE])
+        names = [f"{RUN}-{RELAY_QUEUE}", f"{RUN}-{CALLBACK_QUEUE}"]
+        scheduler = RQScheduler(names, connection=redis, serializer=JSONSerializer)
+        scheduler.prepare_registries(names)
         deadline = time.monotonic() + timeout
         while True:
             scheduler.enqueue_scheduled_jobs()
@@ -262,6 +276,24 @@ class Relay:
                 raise AssertionError("jobs did not settle in time")
             time.sleep(0.1)
 
+    def post_waiting(self, path: str, **kwargs: Any) -> Any:
+        """POST with ``?wait=`` from a thread while this thread runs the worker
+        (RQ's worker installs signal handlers, so it must own the main thread)."""
+        import threading
+        import time
+
+        box: dict[str, Any] = {}
+
+        def post() -> None:
+            box["response"] = self.app.test_client().post(path, **kwargs)
+
+        poster = threading.Thread(target=post)
+        poster.start()
+        time.sleep(0.3)  # let the request insert and start waiting
+        self.work(until=lambda: not poster.is_alive(), timeout=20)
+        poster.join(20)
+        return box["response"]
+
     def settle(self, job_id: str, *statuses: str, timeout: float = 15.0) -> dict[str, Any]:
         wanted = statuses or ("succeeded", "failed", "needs_review", "canceled")
         self.work(until=lambda: self.job(job_id)["status"] in wanted, timeout=timeout)
@@ -271,3 +303,44 @@ class Relay:
 @pytest.fixture
 def relay(app: Any, client: Any, esqase: Sandbox) -> Relay:
     return Relay(app, client, esqase)
+
+
+@dataclass
+class Inbox:
+    """A real HTTP endpoint that records callbacks and answers ``statuses`` in turn."""
+
+    url: str
+    received: list[dict[str, Any]]
+    statuses: list[int]
+
+
+@pytest.fixture
+def inbox() -> Iterator[Inbox]:
+    import threading
+
+    from werkzeug.serving import make_server
+    from werkzeug.wrappers import Request, Response
+
+    box = Inbox(url="", received=[], statuses=[])
+
+    def app(environ: dict[str, Any], start_response: Any) -> Any:
+        request = Request(environ)
+        box.received.append(
+            {
+                "headers": {k.lower(): v for k, v in request.headers.items()},
+                "body": request.get_data(),
+            }
+        )
+        status = box.statuses.pop(0) if box.statuses else 200
+        return Response("ok", status=status)(environ, start_response)
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
+    thread.start()
+    box.url = f"http://127.0.0.1:{server.port}/callback"
+    yield box
+    server.shutdown()
+    thread.join()
+    server.server_close()

@@ -34,8 +34,14 @@ JOB = {
         "id": {"type": "string"},
         "status": {
             "enum": [
-                "rejected", "queued", "running", "retrying",
-                "succeeded", "failed", "needs_review", "canceled",
+                "rejected",
+                "queued",
+                "running",
+                "retrying",
+                "succeeded",
+                "failed",
+                "needs_review",
+                "canceled",
             ]
         },
         "action": {"type": "string"},
@@ -56,9 +62,15 @@ def _resp(desc: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
 
 def _err(*codes: int) -> dict[str, Any]:
     text = {
-        400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
-        409: "Conflict", 413: "Too large", 415: "Unsupported media type",
-        422: "Validation failed", 429: "Rate limited",
+        400: "Bad request",
+        401: "Unauthorized",
+        403: "Forbidden",
+        404: "Not found",
+        409: "Conflict",
+        413: "Too large",
+        415: "Unsupported media type",
+        422: "Validation failed",
+        429: "Rate limited",
     }
     return {str(c): _resp(text[c], ERROR) for c in codes}
 
@@ -80,8 +92,10 @@ def _param(name: str, where: str = "path") -> dict[str, Any]:
 
 def spec() -> dict[str, Any]:
     hook_id = [_param("hook_id")]
-    job_filters = [_param(n, "query") for n in ("status", "action", "hook_id", "since", "until",
-                                                  "q", "limit", "cursor")]
+    job_filters = [
+        _param(n, "query")
+        for n in ("status", "action", "hook_id", "since", "until", "q", "limit", "cursor")
+    ]
     ingest_body = {
         "content": {
             "application/json": {"schema": {"type": "object"}},
@@ -106,14 +120,20 @@ def spec() -> dict[str, Any]:
         },
         "/hooks/{hook_id}/jobs/{job_id}": {
             "parameters": [*hook_id, _param("job_id")],
-            "get": {"summary": "A job's public view", "responses": {
-                "200": _resp("OK", JOB), **_err(404)}},
+            "get": {
+                "summary": "A job's public view",
+                "responses": {"200": _resp("OK", JOB), **_err(404)},
+            },
         },
         "/api/v1/actions": {"get": _admin("List actions")},
-        "/api/v1/actions/{name}": {"parameters": [_param("name")],
-                                   "get": _admin("An action's schema, scope and example", errors=(404,))},
-        "/api/v1/connections": {"get": _admin("List connections"),
-                                "post": _admin("Create a connection", 201, True, (422,))},
+        "/api/v1/actions/{name}": {
+            "parameters": [_param("name")],
+            "get": _admin("An action's schema, scope and example", errors=(404,)),
+        },
+        "/api/v1/connections": {
+            "get": _admin("List connections"),
+            "post": _admin("Create a connection", 201, True, (422,)),
+        },
         "/api/v1/connections/{conn_id}": {
             "parameters": [_param("conn_id")],
             "get": _admin("A connection", errors=(404,)),
@@ -124,8 +144,10 @@ def spec() -> dict[str, Any]:
             "parameters": [_param("conn_id")],
             "post": _admin("Try the key against Esqase", errors=(404,)),
         },
-        "/api/v1/hooks": {"get": _admin("List hooks"),
-                          "post": _admin("Create a hook", 201, True, (422,))},
+        "/api/v1/hooks": {
+            "get": _admin("List hooks"),
+            "post": _admin("Create a hook", 201, True, (422,)),
+        },
         "/api/v1/hooks/{hook_id}": {
             "parameters": hook_id,
             "get": _admin("A hook", errors=(404,)),
@@ -136,19 +158,31 @@ def spec() -> dict[str, Any]:
             "parameters": hook_id,
             "post": _admin("Rotate the hook URL and/or secrets", body=True, errors=(404, 422)),
         },
-        "/api/v1/jobs": {"get": {**_admin("Search the job history", errors=(400,)),
-                                 "parameters": job_filters}},
-        "/api/v1/jobs/retry": {"post": _admin("Retry every job matching a filter", 202, True,
-                                              (400,))},
-        "/api/v1/jobs/{job_id}": {"parameters": [_param("job_id")],
-                                  "get": _admin("A job with attempts and deliveries", errors=(404,))},
-        "/api/v1/jobs/{job_id}/retry": {"parameters": [_param("job_id")],
-                                        "post": _admin("Retry a job", 202, errors=(404, 409))},
-        "/api/v1/jobs/{job_id}/cancel": {"parameters": [_param("job_id")],
-                                         "post": _admin("Cancel a job", errors=(404, 409))},
+        "/api/v1/jobs": {
+            "get": {**_admin("Search the job history", errors=(400,)), "parameters": job_filters}
+        },
+        "/api/v1/jobs/retry": {
+            "post": _admin("Retry every job matching a filter", 202, True, (400,))
+        },
+        "/api/v1/jobs/{job_id}": {
+            "parameters": [_param("job_id")],
+            "get": _admin("A job with attempts and deliveries", errors=(404,)),
+        },
+        "/api/v1/jobs/{job_id}/retry": {
+            "parameters": [_param("job_id")],
+            "post": _admin("Retry a job", 202, errors=(404, 409)),
+        },
+        "/api/v1/jobs/{job_id}/cancel": {
+            "parameters": [_param("job_id")],
+            "post": _admin("Cancel a job", errors=(404, 409)),
+        },
         "/healthz": {"get": {"summary": "Process is up", "responses": {"200": _resp("OK")}}},
-        "/readyz": {"get": {"summary": "SQL and Redis answer", "responses": {
-            "200": _resp("Ready"), "503": _resp("Not ready", ERROR)}}},
+        "/readyz": {
+            "get": {
+                "summary": "SQL and Redis answer",
+                "responses": {"200": _resp("Ready"), "503": _resp("Not ready", ERROR)},
+            }
+        },
         "/metrics": {"get": {"summary": "Prometheus metrics", "responses": {"200": _resp("OK")}}},
         "/openapi.json": {"get": {"summary": "This document", "responses": {"200": _resp("OK")}}},
     }
@@ -160,7 +194,11 @@ def spec() -> dict[str, Any]:
         "paths": paths,
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {"Error": ERROR, "Job": JOB, **{f"action:{k}": v for k, v in schemas.items()}},
+            "schemas": {
+                "Error": ERROR,
+                "Job": JOB,
+                **{f"action:{k}": v for k, v in schemas.items()},
+            },
         },
     }
 

@@ -55,8 +55,10 @@ def _json_object(raw: bytes) -> dict[str, Any]:
     try:
         value = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
-        where = f" at line {exc.lineno}, column {exc.colno}" if hasattr(exc, "lineno") else ""
-        reason = getattr(exc, "msg", "not valid text")
+        if isinstance(exc, json.JSONDecodeError):
+            where, reason = f" at line {exc.lineno}, column {exc.colno}", exc.msg
+        else:
+            where, reason = "", "it is not valid UTF-8 text"
         raise BadRequest(
             f"The body is not valid JSON{where}: {reason}. Check for a missing quote or "
             "comma, or send the data as form fields instead.",
@@ -64,7 +66,7 @@ def _json_object(raw: bytes) -> dict[str, Any]:
         ) from None
     if not isinstance(value, dict):
         raise BadRequest(
-            f"The JSON body must be an object like {{\"email\": \"...\"}}, "
+            f'The JSON body must be an object like {{"email": "..."}}, '
             f"not {type(value).__name__ if value is not None else 'null'}.",
             code="invalid_json",
         )

@@ -69,7 +69,7 @@ def prepare(body: Body, rules: HookRules, schema: dict[str, Any], validator: Any
         try:
             raw: dict[str, Any] = unflatten(body.fields)
         except UnflattenError as exc:
-            return Prepared({}, problems=[Problem(path="/", message=str(exc))])
+            return Prepared({}, problems=list(exc.problems))
     else:
         raw = body.fields
     if rules.preset:
@@ -89,5 +89,7 @@ def prepare(body: Body, rules: HookRules, schema: dict[str, Any], validator: Any
             # A top-level id field is the relay's to read, not an action field.
             data.pop(rules.idempotency_field.strip("/"), None)
 
-    data = coerce(data, schema) if body.kind == "form" or rules.preset else coerce_json(data, schema)
+    data = (
+        coerce(data, schema) if body.kind == "form" or rules.preset else coerce_json(data, schema)
+    )
     return Prepared(data, key, problems=explain(validator, data))

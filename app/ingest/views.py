@@ -23,11 +23,11 @@ from ..errors import (
     Unauthorized,
     ValidationFailed,
 )
-from ..jobs.events import DONE_KEY
+from ..jobs.events import done_key
 from ..jobs.present import hook_url, public_view
 from ..models import Hook, Job, JobStatus, utcnow
 from ..queues import enqueue_job
-from ..redis_conn import get_redis
+from ..redis_conn import get_redis, key
 from ..vault import get_vault
 from .body import Body, read_body
 from .prepare import HookRules, prepare
@@ -85,7 +85,7 @@ def _rate_limit(hook: Hook) -> None:
     if limit <= 0:
         return
     try:
-        decision = ratelimit.hit(get_redis(), f"hook:{hook.id}", limit)
+        decision = ratelimit.hit(get_redis(), key("rl", "hook", hook.id), limit)
     except (RedisError, OSError):
         return  # fail open: a Redis outage must not turn away work we can keep in SQL
     if not decision.allowed:
@@ -122,7 +122,11 @@ def _received(body: Body | None) -> dict[str, Any]:
         if len(json.dumps(snapshot, default=str)) <= RECEIVED_LIMIT:
             return snapshot
     raw = request.get_data(cache=True)[:RECEIVED_LIMIT]
-    return {"kind": "raw", "content_type": request.content_type, "text": raw.decode(errors="replace")}
+    return {
+        "kind": "raw",
+        "content_type": request.content_type,
+        "text": raw.decode(errors="replace"),
+    }
 
 
 def _record_rejected(hook: Hook, body: Body | None, error: RelayError) -> str:
@@ -154,7 +158,7 @@ def _replay(hook: Hook, key: str) -> Response | None:
 def _await(job_id: str, seconds: float) -> Job:
     if seconds > 0:
         try:
-            get_redis().blpop([DONE_KEY + job_id], timeout=seconds)
+            get_redis().blpop([done_key(job_id)], timeout=seconds)
         except (RedisError, OSError):
             pass
     with get_db().session() as s:

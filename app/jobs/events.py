@@ -21,7 +21,7 @@ from ..db import get_db
 from ..http import callback_http
 from ..models import CallbackEvent, Delivery, EventStatus, Hook, Job, JobStatus, utcnow
 from ..queues import enqueue_event
-from ..redis_conn import get_redis
+from ..redis_conn import get_redis, key
 from ..vault import get_vault
 from .present import hook_url, public_view
 
@@ -32,7 +32,10 @@ EVENT_TYPES = {
     JobStatus.FAILED: "job.failed",
     JobStatus.NEEDS_REVIEW: "job.needs_review",
 }
-DONE_KEY = "relay:done:"
+
+
+def done_key(job_id: str) -> str:
+    return key("done", job_id)
 
 
 def record_for(session: Session, job: Job) -> list[str]:
@@ -62,8 +65,8 @@ def notify_done(job_id: str) -> None:
     try:
         redis = get_redis()
         pipe = redis.pipeline()
-        pipe.rpush(DONE_KEY + job_id, "1")
-        pipe.expire(DONE_KEY + job_id, 60)
+        pipe.rpush(done_key(job_id), "1")
+        pipe.expire(done_key(job_id), 60)
         pipe.execute()
     except RedisError:
         pass  # waiters fall back to their timeout and read SQL

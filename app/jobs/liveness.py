@@ -13,19 +13,23 @@ import socket
 from redis import Redis
 from redis.exceptions import RedisError
 
-PREFIX = "relay:alive:"
+from ..redis_conn import key
 
 
 def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def _key(who: str) -> str:
+    return key("alive", who)
+
+
 def beat(redis: Redis, ttl: int, who: str | None = None) -> None:
     try:
-        redis.set(PREFIX + (who or worker_id()), "1", ex=max(1, ttl))
+        redis.set(_key(who or worker_id()), "1", ex=max(1, ttl))
     except RedisError:
         pass  # the next beat tries again; liveness is advisory
 
 
 def alive(redis: Redis, who: str) -> bool:
-    return bool(redis.exists(PREFIX + who))
+    return bool(redis.exists(_key(who)))

@@ -25,7 +25,7 @@ from ..db import get_db
 from ..http import esqase_http
 from ..models import Attempt, Connection, Job, JobStatus, utcnow
 from ..queues import enqueue_job
-from ..redis_conn import get_redis
+from ..redis_conn import get_redis, key
 from ..vault import get_vault
 from . import events, liveness
 from .outcome import Outcome, Verdict, classify, is_write
@@ -75,7 +75,7 @@ def run_job(job_id: str) -> str:
 def _rate_limited(conn: Connection | None) -> float:
     if conn is None or not conn.rate_limit_per_minute:
         return 0.0
-    decision = ratelimit.hit(get_redis(), f"con:{conn.id}", conn.rate_limit_per_minute)
+    decision = ratelimit.hit(get_redis(), key("rl", "con", conn.id), conn.rate_limit_per_minute)
     return 0.0 if decision.allowed else decision.retry_after
 
 
@@ -88,7 +88,7 @@ def _postpone(job_id: str, delay: float) -> None:
             .values(status=JobStatus.RETRYING, next_attempt_at=utcnow() + timedelta(seconds=delay))
         )
     # A distinct RQ id: the RQ job running now must not be overwritten.
-    enqueue_job(job_id, delay=delay, rq_id=f"{job_id}.wait{time.time_ns()}")
+    enqueue_job(job_id, delay=delay, rq_id=f"{job_id}-wait{time.time_ns()}")
 
 
 def _claim(job_id: str) -> Claim | None:

@@ -27,13 +27,12 @@ from sqlalchemy import or_, select, update
 from ..db import get_db
 from ..models import Attempt, CallbackEvent, EventStatus, Job, JobStatus, utcnow
 from ..queues import enqueue_event, enqueue_job, rq_job_id
-from ..redis_conn import get_redis
+from ..redis_conn import get_redis, key
 from . import events, liveness
 from .outcome import is_write
 
 log = logging.getLogger(__name__)
 
-LOCK = "relay:sweeper"
 BATCH = 500
 LIVE_RQ_STATES = {"queued", "scheduled", "started", "deferred"}
 
@@ -51,7 +50,8 @@ def sweep_once(*, force: bool = False) -> SweepReport | None:
     interval = current_app.config["SWEEP_INTERVAL"]
     redis = get_redis()
     try:
-        if not force and not redis.set(LOCK, liveness.worker_id(), nx=True, ex=max(1, interval)):
+        lock = key("sweeper")
+        if not force and not redis.set(lock, liveness.worker_id(), nx=True, ex=max(1, interval)):
             return None
     except RedisError as exc:
         log.warning("sweeper: Redis unavailable (%s)", exc)

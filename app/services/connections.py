@@ -39,8 +39,8 @@ def _problem(path: str, message: str) -> dict[str, Any]:
 def _check_fields(data: dict[str, Any], *, creating: bool) -> list[dict[str, Any]]:
     problems = []
     allowed = {"name", "api_key", "base_url", "rate_limit_per_minute"}
-    for key in sorted(set(data) - allowed):
-        problems.append(_problem(f"/{key}", f"unknown field {key!r}; known: {sorted(allowed)}"))
+    for name in sorted(set(data) - allowed):
+        problems.append(_problem(f"/{name}", f"unknown field {name!r}; known: {sorted(allowed)}"))
     if creating or "name" in data:
         if not isinstance(data.get("name"), str) or not data["name"].strip():
             problems.append(_problem("/name", "name is required (e.g. 'Smith & Co production')"))

@@ -33,6 +33,19 @@ FIELDS = {
     "enabled",
 }
 EVENTS = sorted(EVENT_TYPES.values())
+# Fields a PATCH copies as they are (secrets and verify_sender are handled apart).
+PLAIN_FIELDS = (
+    "name",
+    "action",
+    "connection_id",
+    "callback_url",
+    "callback_events",
+    "idempotency_field",
+    "mapping",
+    "preset",
+    "allowed_origins",
+    "enabled",
+)
 
 
 def view(hook: Hook, *, secrets: dict[str, str] | None = None) -> dict[str, Any]:
@@ -154,11 +167,12 @@ def update(session: Session, hook_id: str, data: dict[str, Any]) -> tuple[Hook, 
     if problems:
         raise ValidationFailed("The hook has problems.", details=problems)
     secrets: dict[str, str] = {}
-    for name in ("name", "action", "connection_id", "callback_url", "callback_events",
-                 "idempotency_field", "mapping", "preset", "allowed_origins", "enabled"):
+    for name in PLAIN_FIELDS:
         if name in data:
             value = data[name]
-            setattr(hook, name, value.strip() if name == "name" else (value if value != "" else None))
+            if name == "name":
+                value = value.strip()
+            setattr(hook, name, None if value == "" else value)
     if "verify_sender" in data:
         if data["verify_sender"] and hook.sender_secret_encrypted is None:
             sender = new_secret()
@@ -175,7 +189,9 @@ def delete(session: Session, hook_id: str) -> None:
     hook.enabled = False
 
 
-def rotate(session: Session, hook_id: str, what: list[str] | None = None) -> tuple[Hook, dict[str, str]]:
+def rotate(
+    session: Session, hook_id: str, what: list[str] | None = None
+) -> tuple[Hook, dict[str, str]]:
     """New URL token and/or callback secret; the old ones stop working at once."""
     hook = get(session, hook_id)
     what = what or ["url", "callback_secret"]
@@ -183,7 +199,12 @@ def rotate(session: Session, hook_id: str, what: list[str] | None = None) -> tup
     if unknown:
         raise ValidationFailed(
             "Nothing to rotate by that name.",
-            details=[_p("/rotate", f"choose from url, callback_secret, sender_secret; got {sorted(unknown)}")],
+            details=[
+                _p(
+                    "/rotate",
+                    f"choose from url, callback_secret, sender_secret; got {sorted(unknown)}",
+                )
+            ],
         )
     secrets: dict[str, str] = {}
     if "url" in what:

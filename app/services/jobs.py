@@ -105,7 +105,7 @@ def _limit(raw: Any) -> int:
 
 def _bases(session: Session, jobs: list[Job]) -> dict[str, str]:
     ids = {j.hook_id for j in jobs}
-    hooks = session.scalars(select(Hook).where(Hook.id.in_(ids))) if ids else []
+    hooks = list(session.scalars(select(Hook).where(Hook.id.in_(ids)))) if ids else []
     public = current_app.config["PUBLIC_URL"]
     return {h.id: hook_url(public, h) for h in hooks}
 

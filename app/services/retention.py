@@ -19,9 +19,7 @@ def purge(session: Session, days: int, batch: int = 1000) -> int:
     while True:
         ids = list(
             session.scalars(
-                select(Job.id)
-                .where(Job.status.in_(FINISHED), Job.created_at < cutoff)
-                .limit(batch)
+                select(Job.id).where(Job.status.in_(FINISHED), Job.created_at < cutoff).limit(batch)
             )
         )
         if not ids:

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import json
+
 
 def test_zapier_form_post_creates_a_lead(relay):
     hook = relay.hook("leads.create")
     response = relay.client.post(
         hook["path"],
-        data={"type": "PERSON", "firstName": "Jane", "lastName": "Doe",
-              "email": "jane@example.com", "value": "HIGH", "isPrivate": "no"},
+        data={
+            "type": "PERSON",
+            "firstName": "Jane",
+            "lastName": "Doe",
+            "email": "jane@example.com",
+            "value": "HIGH",
+            "isPrivate": "no",
+        },
     )
     assert response.status_code == 202, response.get_json()
     job = response.get_json()
@@ -22,3 +30,97 @@ def test_zapier_form_post_creates_a_lead(relay):
     assert leads[0]["value"] == "HIGH"
     assert leads[0]["isPrivate"] is False
     assert done["result"]["publicId"] == leads[0]["publicId"]
+
+
+def test_make_json_post_creates_a_lead(relay):
+    hook = relay.hook("leads.create")
+    body = {
+        "type": "COMPANY",
+        "companyName": "Acme Holdings",
+        "email": "legal@acme.test",
+        "phone": "+1-555-0100",
+        "value": "LOWEST",
+    }
+    response = relay.client.post(
+        hook["path"], data=json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 202, response.get_json()
+    done = relay.settle(response.get_json()["id"])
+    assert done["status"] == "succeeded", done
+    contacts = relay.esqase.records("contacts")
+    assert [c["companyName"] for c in contacts] == ["Acme Holdings"]
+    assert contacts[0]["emails"] == ["legal@acme.test"]
+
+
+def test_multipart_nested_fields_create_a_matter_for_a_new_client(relay):
+    area = relay.esqase.api().post("/v1/practice-areas", json={"name": "Family law"}).json()
+    hook = relay.hook("matters.create-for-client")
+    response = relay.client.post(
+        hook["path"],
+        data={
+            "client__type": "PERSON",
+            "client__firstName": "Ann",
+            "client__lastName": "Lee",
+            "client__emails": "ann@example.com",
+            "practiceAreaName": "family LAW",
+            "openDate": "2026-07-01",
+            "title": "Lee custody",
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 202, response.get_json()
+    done = relay.settle(response.get_json()["id"])
+    assert done["status"] == "succeeded", done
+    matter = done["result"]["matter"]
+    assert matter["practiceArea"]["id"] == area["data"]["id"]
+    assert matter["clients"][0]["name"] == "Ann Lee"
+
+
+def test_matter_after_practice_area(relay):
+    conn = relay.connection()
+    areas = relay.hook("practice-areas.create", conn)
+    matters = relay.hook("matters.create", conn)
+
+    made = relay.client.post(areas["path"], json={"name": "Real estate"}).get_json()
+    area = relay.settle(made["id"])["result"]
+    assert [s["name"] for s in area["stages"]] == ["To do", "In progress", "Done"]
+
+    made = relay.client.post(
+        matters["path"], json={"practiceAreaId": area["id"], "openDate": "2026-07-01"}
+    ).get_json()
+    matter = relay.settle(made["id"])["result"]
+    assert matter["publicId"] == "M-0001"
+    assert matter["title"] == "Untitled matter"
+    assert matter["stage"]["id"] == area["stages"][0]["id"]
+
+
+def test_wait_returns_the_finished_job_inline(relay):
+    hook = relay.hook("practice-areas.create")
+    response = relay.post_waiting(hook["path"] + "?wait=10", json={"name": "Tax"})
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["result"]["name"] == "Tax"
+
+
+def test_wait_on_a_failed_job_answers_422_with_the_error(relay):
+    hook = relay.hook("contacts.get")
+    response = relay.post_waiting(hook["path"] + "?wait=10", json={"id": "no-such-contact"})
+    assert response.status_code == 422, response.get_json()
+    body = response.get_json()
+    assert body["status"] == "failed"
+    assert body["error"]["status"] == 404
+
+
+def test_wait_that_runs_out_answers_202(relay):
+    hook = relay.hook("practice-areas.create")
+    response = relay.client.post(hook["path"] + "?wait=0.5", json={"name": "Tax"})
+    assert response.status_code == 202
+    assert response.get_json()["status"] == "queued"
+
+
+def test_public_job_view_is_reachable_from_the_hook_url_only(relay):
+    hook = relay.hook("practice-areas.create")
+    other = relay.hook("practice-areas.create")
+    job = relay.client.post(hook["path"], json={"name": "Tax"}).get_json()
+    assert relay.client.get(f"{hook['path']}/jobs/{job['id']}").status_code == 200
+    assert relay.client.get(f"{other['path']}/jobs/{job['id']}").status_code == 404
+    assert "input" not in relay.client.get(f"{hook['path']}/jobs/{job['id']}").get_json()

@@ -1,0 +1,142 @@
+"""Nothing accepted is lost: Redis down at ingest, a worker killed mid-attempt."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from app.jobs.sweeper import sweep_once
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_redis_down_at_ingest_still_accepts_and_runs_once_redis_is_back(relay, make_app):
+    hook = relay.hook("practice-areas.create")
+    down = make_app(REDIS_URL="redis://127.0.0.1:1/0")  # nothing listens on port 1
+    response = down.test_client().post(hook["path"], json={"name": "Kept"})
+    assert response.status_code == 202, response.get_json()
+    job_id = response.get_json()["id"]
+    assert relay.job(job_id)["status"] == "queued"
+
+    relay.work()  # Redis is fine here, but the job never reached it
+    assert relay.job(job_id)["status"] == "queued"
+
+    time.sleep(1.1)  # older than one sweep interval: not an ingest still enqueueing
+    report = sweep_once(force=True)
+    assert report is not None and report.enqueued == [job_id]
+    assert relay.settle(job_id)["status"] == "succeeded"
+    assert [a["name"] for a in relay.esqase.records("practice-areas")] == ["Kept"]
+
+
+def test_sweeper_leaves_a_job_with_a_live_rq_job_alone(relay):
+    hook = relay.hook("practice-areas.create")
+    job_id = relay.client.post(hook["path"], json={"name": "Once"}).get_json()["id"]
+    time.sleep(1.1)
+    report = sweep_once(force=True)
+    assert report is not None and report.enqueued == []
+    relay.settle(job_id)
+    assert len(relay.esqase.records("practice-areas")) == 1
+
+
+def _worker(app, tmp_path: Path, name: str) -> subprocess.Popen:
+    cfg = app.config
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "RELAY_INSTANCE_PATH": str(tmp_path / "worker-instance"),
+        "RELAY_DATABASE_URL": cfg["DATABASE_URL"],
+        "RELAY_REDIS_URL": app.extensions["relay.redis"].url,
+        "RELAY_SECRET_KEY": cfg["SECRET_KEY"],
+        "RELAY_WORKER_TTL": "2",
+        "RELAY_SWEEP_INTERVAL": "1",
+        "RELAY_RETRY_SCHEDULE": "1,1,1",
+        "RELAY_ALLOW_PRIVATE_CALLBACKS": "true",
+        "RELAY_REDIS_PREFIX": cfg["REDIS_PREFIX"],
+        "RELAY_QUEUE_PREFIX": cfg["QUEUE_PREFIX"],
+    }
+    with open(tmp_path / f"{name}.log", "wb") as log:  # the child keeps its own copy
+        return subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "worker"], env=env, stdout=log, stderr=log, cwd=ROOT
+        )
+
+
+def _wait_for(predicate, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.mark.slow
+def test_killed_workers_job_finishes_after_restart(relay, tmp_path):
+    area = relay.esqase.api().post("/v1/practice-areas", json={"name": "Tax"}).json()["data"]
+    hook = relay.hook("practice-areas.update")
+    relay.esqase.fault("PATCH", "/v1/practice-areas", kind="latency", seconds=6)
+    job_id = relay.client.post(hook["path"], json={"id": area["id"], "name": "Taxes"}).get_json()[
+        "id"
+    ]
+    first = _worker(relay.app, tmp_path, "first")
+    try:
+        _wait_for(lambda: relay.job(job_id)["status"] == "running", 20, "the job to start")
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+    finally:
+        _stop(first)
+
+    second = _worker(relay.app, tmp_path, "second")
+    try:
+        _wait_for(lambda: relay.job(job_id)["status"] == "succeeded", 30, "recovery")
+    finally:
+        _stop(second)
+    job = relay.job(job_id)
+    assert [a["outcome"] for a in job["attempts"]] == ["worker_lost", "succeeded"]
+    assert job["result"]["name"] == "Taxes"
+
+
+@pytest.mark.slow
+def test_killed_worker_after_sending_a_create_needs_review(relay, tmp_path):
+    hook = relay.hook("leads.create")
+    relay.esqase.fault("POST", "/v1/leads", kind="latency", seconds=4)
+    job_id = relay.client.post(hook["path"], json={"type": "PERSON", "lastName": "Doe"}).get_json()[
+        "id"
+    ]
+    first = _worker(relay.app, tmp_path, "first")
+    try:
+        _wait_for(
+            lambda: any(
+                c["method"] == "POST" for a in relay.job(job_id)["attempts"] for c in a["calls"]
+            ),
+            20,
+            "the POST to be noted as sent",
+        )
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+    finally:
+        _stop(first)
+
+    second = _worker(relay.app, tmp_path, "second")
+    try:
+        _wait_for(lambda: relay.job(job_id)["status"] == "needs_review", 30, "review")
+    finally:
+        _stop(second)
+    job = relay.job(job_id)
+    assert job["error"]["code"] == "worker_lost"
+    assert len(job["attempts"]) == 1
