@@ -11,7 +11,6 @@ import secrets
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -60,7 +59,7 @@ def _demo_objects(app: Flask) -> tuple[str, str]:
 
 def run_dev(port: int, sandbox_port: int) -> None:
     from . import create_app
-    from .redis_conn import start_embedded
+    from .redis_conn import start_embedded, stop_embedded
 
     probe = create_app()
     instance = Path(probe.instance_path)
@@ -87,6 +86,8 @@ def run_dev(port: int, sandbox_port: int) -> None:
 
     worker = subprocess.Popen([sys.executable, "-m", "app.cli", "worker"], env=os.environ.copy())
     _banner(public_url, sandbox_url, hook_url, hook_id, admin_token)
+    # SIGTERM (e.g. from a supervisor or `timeout`) stops as cleanly as Ctrl-C does.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         from werkzeug.serving import run_simple
 
@@ -97,7 +98,12 @@ def run_dev(port: int, sandbox_port: int) -> None:
             worker.wait(timeout=10)
         except subprocess.TimeoutExpired:
             worker.kill()
-        time.sleep(0.1)
+        stop_embedded()
+        click.echo("stopped: web, worker, sandbox and the embedded Redis")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _banner(public: str, sandbox: str, hook_url: str, hook_id: str, token: str) -> None:

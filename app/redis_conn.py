@@ -57,6 +57,12 @@ def start_embedded(rdb: Path) -> str:
     return f"unix://{_EMBEDDED[key].socket_file}"
 
 
+def stop_embedded() -> None:
+    """Stop every embedded server this process started (also done at exit)."""
+    for key in list(_EMBEDDED):
+        _shutdown_embedded(key)
+
+
 def _shutdown_embedded(key: str) -> None:
     server = _EMBEDDED.pop(key, None)
     if server is not None:

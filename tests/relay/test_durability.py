@@ -61,8 +61,14 @@ def _worker(app, tmp_path: Path, name: str) -> subprocess.Popen:
         "RELAY_QUEUE_PREFIX": cfg["QUEUE_PREFIX"],
     }
     with open(tmp_path / f"{name}.log", "wb") as log:  # the child keeps its own copy
+        # Its own process group: RQ forks a scheduler child, and a "dead machine" takes both.
         return subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "worker"], env=env, stdout=log, stderr=log, cwd=ROOT
+            [sys.executable, "-m", "app.cli", "worker"],
+            env=env,
+            stdout=log,
+            stderr=log,
+            cwd=ROOT,
+            start_new_session=True,
         )
 
 
@@ -75,14 +81,24 @@ def _wait_for(predicate, timeout: float, what: str) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def _kill(proc: subprocess.Popen) -> None:
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(10)
+
+
 def _stop(proc: subprocess.Popen) -> None:
+    """Warm shutdown, then make sure nothing of the group is left behind."""
     if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
+        os.killpg(proc.pid, signal.SIGTERM)
         try:
             proc.wait(10)
         except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            pass
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait(10)
 
 
 @pytest.mark.slow
@@ -96,8 +112,7 @@ def test_killed_workers_job_finishes_after_restart(relay, tmp_path):
     first = _worker(relay.app, tmp_path, "first")
     try:
         _wait_for(lambda: relay.job(job_id)["status"] == "running", 20, "the job to start")
-        first.send_signal(signal.SIGKILL)
-        first.wait(10)
+        _kill(first)
     finally:
         _stop(first)
 
@@ -127,8 +142,7 @@ def test_killed_worker_after_sending_a_create_needs_review(relay, tmp_path):
             20,
             "the POST to be noted as sent",
         )
-        first.send_signal(signal.SIGKILL)
-        first.wait(10)
+        _kill(first)
     finally:
         _stop(first)
 
