@@ -34,6 +34,8 @@ DEFAULTS: dict[str, Any] = {
     "JOB_TIMEOUT": 300,
     # Namespaces in a shared Redis: our own keys, and the RQ queue names.
     "REDIS_PREFIX": "relay",
+    # Must outlast a ?wait= BLPOP (redis-py's own default is 5 s).
+    "REDIS_SOCKET_TIMEOUT": 60,
     "QUEUE_PREFIX": "",
 }
 

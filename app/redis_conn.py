@@ -18,8 +18,9 @@ from redis import Redis
 
 
 class RedisHandle:
-    def __init__(self, url: str | None, instance: Path) -> None:
+    def __init__(self, url: str | None, instance: Path, socket_timeout: float) -> None:
         self.url = url
+        self.socket_timeout = socket_timeout
         self._instance = instance
         self._client: Redis | None = None
         self._embedded: Any = None
@@ -30,7 +31,10 @@ class RedisHandle:
             if self.url is None:
                 self.url = start_embedded(self._instance / "redis.rdb")
             self._client = Redis.from_url(
-                self.url, socket_connect_timeout=2, health_check_interval=30
+                self.url,
+                socket_connect_timeout=2,
+                socket_timeout=self.socket_timeout,
+                health_check_interval=30,
             )
         return self._client
 
@@ -84,7 +88,9 @@ def _shutdown_embedded(key: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["relay.redis"] = RedisHandle(app.config["REDIS_URL"], Path(app.instance_path))
+    app.extensions["relay.redis"] = RedisHandle(
+        app.config["REDIS_URL"], Path(app.instance_path), float(app.config["REDIS_SOCKET_TIMEOUT"])
+    )
 
 
 def key(*parts: str, app: Flask | None = None) -> str:

@@ -71,9 +71,11 @@ def build_worker(app: Flask, name: str | None = None) -> SimpleWorker:
 
 
 def run_worker(app: Flask, *, burst: bool = False, name: str | None = None) -> None:
+    # The worker first: RQ raises the pool's socket timeout above its blocking
+    # dequeue, which only reaches connections made after that.
+    worker = build_worker(app, name=name)
     background = Background(app)
     background.start()
-    worker = build_worker(app, name=name)
     try:
         with app.app_context():
             liveness.beat(get_redis(), app.config["WORKER_TTL"])

@@ -124,3 +124,13 @@ def test_public_job_view_is_reachable_from_the_hook_url_only(relay):
     assert relay.client.get(f"{hook['path']}/jobs/{job['id']}").status_code == 200
     assert relay.client.get(f"{other['path']}/jobs/{job['id']}").status_code == 404
     assert "input" not in relay.client.get(f"{hook['path']}/jobs/{job['id']}").get_json()
+
+
+def test_wait_outlasts_redis_default_socket_timeout(relay):
+    """redis-py times reads out after 5 s by default; a 6 s job must still come back inline."""
+    relay.app.config["ESQASE_TIMEOUT"] = 10.0
+    relay.app.extensions.pop("relay.http.esqase", None)
+    hook = relay.hook("practice-areas.create")
+    relay.esqase.fault("POST", "/v1/practice-areas", kind="latency", seconds=6)
+    response = relay.post_waiting(hook["path"] + "?wait=12", json={"name": "Slow"})
+    assert response.status_code == 200, response.get_json()
