@@ -6,6 +6,7 @@ busy timeout so the web process and workers can share the file.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,6 +31,9 @@ class Database:
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # A forked child (gunicorn --preload, a forking RQ worker) must not reuse the
+        # parent's sockets or SQLite handles: it opens its own on first use.
+        os.register_at_fork(after_in_child=lambda: self.engine.dispose(close=False))
 
     @contextmanager
     def session(self) -> Iterator[Session]:
