@@ -81,6 +81,8 @@ def deliver_event(event_id: str) -> str:
         if event is None or event.status != EventStatus.PENDING:
             return "skipped"
         seen = event.attempts_made
+        # A lease: the sweeper leaves the event alone while this delivery may be in flight.
+        lease = utcnow() + timedelta(seconds=float(app.config["CALLBACK_TIMEOUT"]) + 30)
         claimed = s.execute(
             update(CallbackEvent)
             .where(
@@ -88,7 +90,7 @@ def deliver_event(event_id: str) -> str:
                 CallbackEvent.status == EventStatus.PENDING,
                 CallbackEvent.attempts_made == seen,
             )
-            .values(attempts_made=seen + 1, next_attempt_at=None)
+            .values(attempts_made=seen + 1, next_attempt_at=lease)
         )
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             return "skipped"

@@ -2,10 +2,11 @@
 
 Every ``SWEEP_INTERVAL`` seconds one worker (a Redis lock elects it):
 
-1. recovers ``running`` jobs whose worker's liveness key expired: back to
-   ``retrying`` unless the dead attempt had sent a POST that never got an
-   answer, in which case a create may have happened and a person decides
-   (``needs_review``);
+1. recovers ``running`` jobs whose worker's liveness key expired, or that
+   have run past ``JOB_TIMEOUT`` (the worker lives but lost track of it):
+   back to ``retrying`` unless the lost attempt had sent a POST that never
+   got an answer, in which case a create may have happened and a person
+   decides (``needs_review``);
 2. enqueues ``queued``/``retrying`` jobs that are due but have no RQ job
    (Redis was down at ingest, or lost its data);
 3. does the same for pending callback events.
@@ -76,14 +77,16 @@ def _rq_alive(rq_id: str) -> bool:
 
 def _recover_dead(report: SweepReport) -> None:
     redis = get_redis()
+    cfg = current_app.config
+    overdue = utcnow() - timedelta(seconds=cfg["JOB_TIMEOUT"] + cfg["WORKER_TTL"])
     with get_db().session() as s:
         running = s.execute(
-            select(Job.id, Job.worker, Job.attempts_made)
+            select(Job.id, Job.worker, Job.attempts_made, Job.updated_at)
             .where(Job.status == JobStatus.RUNNING)
             .limit(BATCH)
         ).all()
-    for job_id, worker, attempt in running:
-        if worker and liveness.alive(redis, worker):
+    for job_id, worker, attempt, updated_at in running:
+        if worker and liveness.alive(redis, worker) and updated_at > overdue:
             continue
         _recover(job_id, worker, attempt, report)
 

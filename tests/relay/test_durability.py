@@ -154,3 +154,55 @@ def test_killed_worker_after_sending_a_create_needs_review(relay, tmp_path):
     job = relay.job(job_id)
     assert job["error"]["code"] == "worker_lost"
     assert len(job["attempts"]) == 1
+
+
+def test_a_running_job_past_its_timeout_is_recovered_even_if_its_worker_lives(relay):
+    """The worker is alive but lost the job (say its last SQL write failed): not stuck forever."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from app.db import session
+    from app.jobs import liveness
+    from app.models import Job, utcnow
+    from app.redis_conn import get_redis
+
+    hook = relay.hook("practice-areas.create")
+    job_id = relay.client.post(hook["path"], json={"name": "Lost"}).get_json()["id"]
+    liveness.beat(get_redis(), 60, "alive-worker")
+    with session() as s:
+        s.execute(
+            update(Job)
+            .where(Job.id == job_id)
+            .values(
+                status="running",
+                worker="alive-worker",
+                attempts_made=1,
+                updated_at=utcnow() - timedelta(hours=1),
+            )
+        )
+    report = sweep_once(force=True)
+    assert report is not None and report.recovered == [job_id]
+    assert relay.settle(job_id)["status"] == "succeeded"
+
+
+def test_a_running_job_of_a_live_worker_is_left_alone(relay):
+    from sqlalchemy import update
+
+    from app.db import session
+    from app.jobs import liveness
+    from app.models import Job
+    from app.redis_conn import get_redis
+
+    hook = relay.hook("practice-areas.create")
+    job_id = relay.client.post(hook["path"], json={"name": "Busy"}).get_json()["id"]
+    liveness.beat(get_redis(), 60, "busy-worker")
+    with session() as s:
+        s.execute(
+            update(Job)
+            .where(Job.id == job_id)
+            .values(status="running", worker="busy-worker", attempts_made=1)
+        )
+    report = sweep_once(force=True)
+    assert report is not None and report.recovered == [] and report.to_review == []
+    assert relay.job(job_id)["status"] == "running"
