@@ -24,6 +24,17 @@ class Context:
     attempt: int = 1
     steps: dict[str, Any] = field(default_factory=dict)
     save_step: Checkpoint | None = None
+    # HTTP calls of this job's earlier attempts ({"method","path","status",...}).
+    prior_calls: list[dict[str, Any]] = field(default_factory=list)
+
+    def sent_without_answer(self, method: str, path: str) -> bool:
+        """Did an earlier attempt send this call and never learn whether it worked?"""
+        return any(
+            c.get("method") == method
+            and c.get("path") == path
+            and (c.get("status") is None or c["status"] >= 500)
+            for c in self.prior_calls
+        )
 
     def step(self, name: str, fn: Callable[[], Any]) -> Any:
         """Run ``fn`` once per job: a finished step's value is replayed on retry."""

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from app.esqase import ApiError
 
 from .base import Context, RunFn
 
-RESOURCES = ("contacts", "matters", "leads", "practice-areas", "matter-types")
 VERBS = ("create", "get", "list", "update", "delete")
 
 NOUNS = {
@@ -47,8 +47,9 @@ def _delete(resource: str) -> RunFn:
         try:
             ctx.client.delete(resource, data["id"])
         except ApiError as exc:
-            # An earlier attempt may have deleted it and lost the answer.
-            if exc.status == 404 and ctx.attempt > 1:
+            # An earlier attempt sent this DELETE and lost the answer: the 404 is its success.
+            path = f"/v1/{resource}/{quote(str(data['id']), safe='')}"
+            if exc.status == 404 and ctx.sent_without_answer("DELETE", path):
                 return {"id": data["id"], "deleted": True, "already_deleted": True}
             raise
         return {"id": data["id"], "deleted": True}

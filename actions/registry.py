@@ -9,6 +9,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from app.esqase import RESOURCES
+
 from . import composite, crud
 from .base import Action
 
@@ -36,7 +38,7 @@ def load_schema(name: str) -> dict[str, Any]:
 
 
 def _crud_actions() -> Iterator[Action]:
-    for resource in crud.RESOURCES:
+    for resource in RESOURCES:
         for verb in crud.VERBS:
             yield Action(
                 name=f"{resource}.{verb}",

@@ -19,6 +19,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from . import config, db, errors, metrics, redis_conn, vault
     from .admin import bp as admin_bp
+    from .dashboard import bp as dashboard_bp
     from .health import bp as health_bp
     from .ingest import bp as ingest_bp
 
@@ -34,5 +35,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(ingest_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(dashboard_bp)
     app.register_blueprint(health_bp)
     return app

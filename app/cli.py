@@ -348,7 +348,14 @@ def purge(days: int | None) -> None:
 
 
 def main() -> None:
-    cli(prog_name="esqase-relay")
+    from .errors import RelayError
+
+    try:
+        cli(prog_name="esqase-relay")
+    except RelayError as exc:
+        # The same sentence and details the admin API would answer with, no traceback.
+        click.echo(json.dumps(exc.body(), indent=2), err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

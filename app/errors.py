@@ -11,8 +11,7 @@
     ├── PayloadTooLarge             413 payload_too_large
     ├── UnsupportedMediaType        415 unsupported_media_type
     ├── ValidationFailed            422 validation_failed (details: one per problem)
-    ├── RateLimited                 429 rate_limited (Retry-After)
-    └── Unavailable                 503 unavailable
+    └── RateLimited                 429 rate_limited (Retry-After)
 
 Every response body has the shape
 ``{"error": {"code", "message", "details": [...]}}`` so a no-code user sees a
@@ -90,10 +89,6 @@ class ValidationFailed(RelayError):
 
 class RateLimited(RelayError):
     status, code = 429, "rate_limited"
-
-
-class Unavailable(RelayError):
-    status, code = 503, "unavailable"
 
 
 def error_response(exc: RelayError) -> Response:

@@ -60,14 +60,10 @@ class JobStatus(enum.StrEnum):
     NEEDS_REVIEW = "needs_review"
     CANCELED = "canceled"
 
-    @property
-    def is_final(self) -> bool:
-        return self in FINAL_STATUSES
 
-
-FINAL_STATUSES = frozenset(
-    {JobStatus.REJECTED, JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELED}
-)
+# Nothing more will happen to these without a person (needs_review is not final:
+# it waits for one).
+FINAL_STATUSES = (JobStatus.REJECTED, JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELED)
 # A job a worker may pick up.
 RUNNABLE_STATUSES = (JobStatus.QUEUED, JobStatus.RETRYING)
 

@@ -1,6 +1,6 @@
 """The worker process: RQ on queues ``relay`` and ``callbacks``, with the scheduler,
-plus a background thread that keeps this process's liveness key fresh and
-runs the sweeper.
+plus two daemon threads: one keeps this process's liveness key fresh, one runs
+the sweeper.
 
 The worker class is :class:`rq.SimpleWorker` (jobs run in this process, no
 fork per job), chosen by ``bench/worker_class.py``: draining the same real
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from flask import Flask
 from rq import SimpleWorker
@@ -30,35 +31,41 @@ log = logging.getLogger(__name__)
 WORKER_CLASS = SimpleWorker
 
 
-class Background(threading.Thread):
-    """Heartbeat + sweeper; a daemon, so it dies with the process (which is the point)."""
+class Periodic(threading.Thread):
+    """Calls ``fn`` every ``every`` seconds inside the app; a daemon, so it dies with the
+    process (which, for the heartbeat, is the point)."""
 
-    def __init__(self, app: Flask) -> None:
-        super().__init__(name="relay-background", daemon=True)
-        self.app = app
+    def __init__(self, app: Flask, name: str, every: float, fn: Callable[[], object]) -> None:
+        super().__init__(name=name, daemon=True)
+        self.app, self.every, self.fn = app, max(0.5, every), fn
         self.stopped = threading.Event()
 
     def run(self) -> None:
-        cfg = self.app.config
-        beat_every = max(0.5, cfg["WORKER_TTL"] / 3)
-        sweep_every = max(0.5, float(cfg["SWEEP_INTERVAL"]))
-        next_sweep = 0.0
-        clock = 0.0
         with self.app.app_context():
             while not self.stopped.is_set():
-                liveness.beat(get_redis(), cfg["WORKER_TTL"])
-                if clock >= next_sweep:
-                    try:
-                        sweep_once()
-                    except Exception:  # noqa: BLE001 - the next pass tries again
-                        log.exception("sweeper pass failed")
-                    next_sweep = clock + sweep_every
-                step = min(beat_every, sweep_every)
-                self.stopped.wait(step)
-                clock += step
+                try:
+                    self.fn()
+                except Exception:  # noqa: BLE001 - the next round tries again
+                    log.exception("%s failed", self.name)
+                self.stopped.wait(self.every)
 
     def stop(self) -> None:
         self.stopped.set()
+
+
+def background(app: Flask) -> list[Periodic]:
+    """Heartbeat and sweeper on separate threads: a slow sweep must never let this
+    worker's own liveness key lapse while it is busy."""
+    cfg = app.config
+    return [
+        Periodic(
+            app,
+            "relay-heartbeat",
+            cfg["WORKER_TTL"] / 3,
+            lambda: liveness.beat(get_redis(), cfg["WORKER_TTL"]),
+        ),
+        Periodic(app, "relay-sweeper", float(cfg["SWEEP_INTERVAL"]), sweep_once),
+    ]
 
 
 def build_worker(app: Flask, name: str | None = None) -> SimpleWorker:
@@ -76,11 +83,13 @@ def run_worker(app: Flask, *, burst: bool = False, name: str | None = None) -> N
     # The worker first: RQ raises the pool's socket timeout above its blocking
     # dequeue, which only reaches connections made after that.
     worker = build_worker(app, name=name)
-    background = Background(app)
-    background.start()
+    threads = background(app)
+    for thread in threads:
+        thread.start()
     try:
         with app.app_context():
             liveness.beat(get_redis(), app.config["WORKER_TTL"])
             worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
     finally:
-        background.stop()
+        for thread in threads:
+            thread.stop()

@@ -19,6 +19,8 @@ from .errors import ApiError, NotSent, SentNoAnswer
 
 RESOURCES = ("contacts", "matters", "leads", "practice-areas", "matter-types")
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+# A Retry-After beyond a day is a server bug, not a plan; waiting longer would strand the job.
+MAX_RETRY_AFTER = 86_400.0
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,11 @@ class EsqaseClient:
             ) as exc:
                 error = _describe(exc, "no answer")
                 raise SentNoAnswer(error, method=method, path=path) from exc
+            except (httpx.HTTPError, httpx.InvalidURL):
+                # e.g. LocalProtocolError, whose message quotes the offending header:
+                # that could be the Authorization header, so nothing of it is kept.
+                error = "the request could not be built"
+                raise NotSent(error, method=method, path=path) from None
             status = response.status_code
             if response.is_success:
                 return _json(response, method, path)
@@ -230,13 +237,14 @@ def _retry_after(value: str | None) -> float | None:
     if not value:
         return None
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
-        pass
-    from email.utils import parsedate_to_datetime
+        from email.utils import parsedate_to_datetime
 
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        try:
+            seconds = parsedate_to_datetime(value).timestamp() - time.time()
+        except (TypeError, ValueError, OverflowError):
+            return None
+    if seconds != seconds:  # NaN
         return None
-    return max(0.0, when.timestamp() - time.time())
+    return min(max(0.0, seconds), MAX_RETRY_AFTER)

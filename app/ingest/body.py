@@ -36,6 +36,7 @@ def read_body(request: Request) -> Body:
         return Body("json", _json_object(request.get_data(cache=True)))
     if mtype in FORM_TYPES:
         fields = request.form.to_dict(flat=False)
+        check_text(fields)
         return Body("form", fields, tuple(sorted(request.files.keys())))
     if not mtype and not request.get_data(cache=True):
         return Body("json", {})
@@ -49,25 +50,70 @@ def read_body(request: Request) -> Body:
     )
 
 
+def _no_constants(name: str) -> float:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"the number {text[:20]} is too large")
+    return value
+
+
 def _json_object(raw: bytes) -> dict[str, Any]:
     if not raw.strip():
         return {}
     try:
-        value = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        if isinstance(exc, json.JSONDecodeError):
-            where, reason = f" at line {exc.lineno}, column {exc.colno}", exc.msg
-        else:
-            where, reason = "", "it is not valid UTF-8 text"
-        raise BadRequest(
-            f"The body is not valid JSON{where}: {reason}. Check for a missing quote or "
-            "comma, or send the data as form fields instead.",
-            code="invalid_json",
-        ) from None
+        value = json.loads(raw, parse_constant=_no_constants, parse_float=_finite)
+    except json.JSONDecodeError as exc:
+        raise _invalid(f" at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except UnicodeDecodeError:
+        raise _invalid(": it is not valid UTF-8 text") from None
+    except RecursionError:
+        raise _invalid(": it is nested too deeply") from None
+    except ValueError as exc:  # NaN/Infinity, or an integer with thousands of digits
+        raise _invalid(f": {exc}") from None
     if not isinstance(value, dict):
         raise BadRequest(
             f'The JSON body must be an object like {{"email": "..."}}, '
             f"not {type(value).__name__ if value is not None else 'null'}.",
             code="invalid_json",
         )
+    check_text(value)
     return value
+
+
+def _invalid(why: str) -> BadRequest:
+    return BadRequest(
+        f"The body is not valid JSON{why}. Check for a missing quote or comma, or send the "
+        "data as form fields instead.",
+        code="invalid_json",
+    )
+
+
+def check_text(value: Any, path: str = "", depth: int = 0) -> None:
+    """Every string must be real text: no NUL, no lone surrogate (JSON's ``\\ud800``).
+    Either would be accepted here and fail later, in SQL or on the way to Esqase."""
+    if depth > 64:
+        raise BadRequest("The body is nested more than 64 levels deep.", code="invalid_body")
+    if isinstance(value, str):
+        bad = "\x00" in value
+        if not bad:
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                bad = True
+        if bad:
+            raise BadRequest(
+                f"The field {path or '/'} contains characters that are not text "
+                "(a NUL or a broken unicode escape).",
+                code="invalid_body",
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_text(key, path, depth + 1)
+            check_text(item, f"{path}/{key}", depth + 1)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            check_text(item, f"{path}/{index}", depth + 1)

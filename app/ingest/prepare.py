@@ -6,11 +6,13 @@ job will run with, or every problem found, each naming the field.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
 from app.payload import (
     PRESETS,
+    PresetError,
     Problem,
     UnflattenError,
     apply_mapping,
@@ -45,6 +47,14 @@ class Prepared:
         return not self.problems
 
 
+def fit_key(key: str) -> str:
+    """Keys longer than the column are hashed, never cut: two long keys sharing a
+    prefix must stay two keys."""
+    if len(key) <= MAX_KEY:
+        return key
+    return "sha256:" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def lookup(data: Any, path: str) -> Any:
     """``a.b.0`` or ``/a/b/0`` into nested dicts and lists; ``None`` when absent."""
     parts = [p for p in path.replace("/", ".").split(".") if p]
@@ -73,13 +83,22 @@ def prepare(body: Body, rules: HookRules, schema: dict[str, Any], validator: Any
     else:
         raw = body.fields
     if rules.preset:
-        raw = PRESETS[rules.preset](raw)
+        try:
+            raw = PRESETS[rules.preset](raw)
+        except (PresetError, AttributeError, KeyError, TypeError, ValueError) as exc:
+            detail = f": {exc}" if isinstance(exc, PresetError) else ""
+            problem = Problem(
+                path="/",
+                message=f"this body does not look like a {rules.preset} webhook{detail}; "
+                "check the hook's preset or the form's webhook settings",
+            )
+            return Prepared({}, problems=[problem])
 
     key = None
     if rules.idempotency_field:
         found = _scalar(lookup(raw, rules.idempotency_field))
         if found not in (None, ""):
-            key = str(found)[:MAX_KEY]
+            key = fit_key(str(found))
 
     if rules.mapping:
         data = apply_mapping(raw, rules.mapping)

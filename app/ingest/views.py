@@ -23,6 +23,7 @@ from ..errors import (
     Unauthorized,
     ValidationFailed,
 )
+from ..ids import looks_like_id
 from ..jobs.events import done_key
 from ..jobs.present import hook_url, public_view
 from ..models import Hook, Job, JobStatus, utcnow
@@ -30,7 +31,7 @@ from ..queues import enqueue_job
 from ..redis_conn import get_redis, key
 from ..vault import get_vault
 from .body import Body, read_body
-from .prepare import HookRules, prepare
+from .prepare import MAX_KEY, HookRules, prepare
 from .validators import validator_for_action
 
 bp = Blueprint("ingest", __name__)
@@ -39,8 +40,10 @@ RECEIVED_LIMIT = 16 * 1024
 
 
 def _hook(token: str) -> Hook:
-    with get_db().session() as s:
-        hook = s.scalar(select(Hook).where(Hook.token == token))
+    hook = None
+    if looks_like_id(token):
+        with get_db().session() as s:
+            hook = s.scalar(select(Hook).where(Hook.token == token))
     if hook is None or hook.deleted_at is not None or not hook.enabled:
         raise NotFound(
             "No enabled hook has this URL. Copy the hook URL again from the relay, "
@@ -97,6 +100,19 @@ def _rate_limit(hook: Hook) -> None:
         )
 
 
+def _header_key() -> str | None:
+    raw = request.headers.get("Idempotency-Key", "").strip()
+    if not raw:
+        return None
+    if len(raw) > MAX_KEY or not raw.isprintable():
+        raise BadRequest(
+            f"Idempotency-Key must be at most {MAX_KEY} printable characters, such as the "
+            "trigger's id.",
+            code="invalid_idempotency_key",
+        )
+    return raw
+
+
 def _wait_seconds() -> float:
     raw = request.args.get("wait")
     if raw is None:
@@ -144,9 +160,9 @@ def _record_rejected(hook: Hook, body: Body | None, error: RelayError) -> str:
     return job.id
 
 
-def _replay(hook: Hook, key: str) -> Response | None:
+def _replay(hook: Hook, idem_key: str) -> Response | None:
     with get_db().session() as s:
-        job = s.scalar(select(Job).where(Job.hook_id == hook.id, Job.idempotency_key == key))
+        job = s.scalar(select(Job).where(Job.hook_id == hook.id, Job.idempotency_key == idem_key))
     if job is None:
         return None
     response = jsonify(public_view(job, _base(hook)))
@@ -192,7 +208,7 @@ def ingest(hook_id: str) -> Response:
     action = get_action(hook.action)
     wait = _wait_seconds()
 
-    header_key = request.headers.get("Idempotency-Key", "").strip() or None
+    header_key = _header_key()
     if header_key and (reply := _replay(hook, header_key)):
         metrics.ingested(hook.action, "replayed")
         return _cors(reply, allowed_origin)
@@ -215,8 +231,8 @@ def ingest(hook_id: str) -> Response:
             metrics.ingested(hook.action, "rejected")
         raise
 
-    key = header_key or prepared.idempotency_key
-    if key and (reply := _replay(hook, key)):
+    idem_key = header_key or prepared.idempotency_key
+    if idem_key and (reply := _replay(hook, idem_key)):
         metrics.ingested(hook.action, "replayed")
         return _cors(reply, allowed_origin)
 
@@ -226,14 +242,14 @@ def ingest(hook_id: str) -> Response:
         action=hook.action,
         status=JobStatus.QUEUED,
         input=prepared.input,
-        idempotency_key=key,
+        idempotency_key=idem_key,
     )
     try:
         with get_db().session() as s:
             s.add(job)
     except IntegrityError:
         # The same key raced in from another request: theirs is the first job.
-        if key and (reply := _replay(hook, key)):
+        if idem_key and (reply := _replay(hook, idem_key)):
             return _cors(reply, allowed_origin)
         raise
     enqueue_job(job.id)  # False = Redis down: the job is safe in SQL, the sweeper enqueues it
@@ -260,8 +276,10 @@ def preflight(hook_id: str) -> Response:
 @bp.get("/hooks/<hook_id>/jobs/<job_id>")
 def job_status(hook_id: str, job_id: str) -> Response:
     hook = _hook(hook_id)
-    with get_db().session() as s:
-        job = s.get(Job, job_id)
+    job = None
+    if looks_like_id(job_id):
+        with get_db().session() as s:
+            job = s.get(Job, job_id)
     if job is None or job.hook_id != hook.id:
         raise NotFound("This hook has no job with that id.", code="job_not_found")
     return jsonify(public_view(job, _base(hook)))

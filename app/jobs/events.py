@@ -16,13 +16,13 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from .. import metrics
-from ..callbacks import deliver
+from ..callbacks import DeliveryResult, deliver
 from ..db import get_db
 from ..http import callback_http
 from ..models import CallbackEvent, Delivery, EventStatus, Hook, Job, JobStatus, utcnow
 from ..queues import enqueue_event
 from ..redis_conn import get_redis, key
-from ..vault import get_vault
+from ..vault import VaultError, get_vault
 from .present import hook_url, public_view
 
 log = logging.getLogger(__name__)
@@ -75,8 +75,7 @@ def notify_done(job_id: str) -> None:
 def deliver_event(event_id: str) -> str:
     """RQ entry for the callbacks queue: one delivery attempt of one event."""
     app = current_app
-    db = get_db()
-    with db.session() as s:
+    with get_db().session() as s:
         event = s.get(CallbackEvent, event_id)
         if event is None or event.status != EventStatus.PENDING:
             return "skipped"
@@ -96,29 +95,47 @@ def deliver_event(event_id: str) -> str:
             return "skipped"
         job = s.get(Job, event.job_id)
         hook = s.get(Hook, job.hook_id) if job else None
-        url = hook.callback_url if hook else None
-        secret = get_vault().decrypt(hook.callback_secret_encrypted) if hook else ""
-        number, payload, event_type = seen + 1, event.payload, event.type
 
+    number = seen + 1
+    url = hook.callback_url if hook and hook.deleted_at is None else None
     if not url:
-        _settle(event_id, EventStatus.FAILED)
-        return "no_url"
-
-    result = deliver(
-        callback_http(app),
-        url,
-        secret,
-        event_id=event_id,
-        event_type=event_type,
-        data=payload,
-        timestamp=utcnow(),
-    )
+        _record(
+            event,
+            number,
+            "",
+            DeliveryResult(
+                False, None, "the hook has no callback URL any more", 0, None, retryable=False
+            ),
+        )
+        return _settle_after(event, number, ok=False, retryable=False)
+    try:
+        secret = get_vault().decrypt(hook.callback_secret_encrypted)  # type: ignore[union-attr]
+        result = deliver(
+            callback_http(app),
+            url,
+            secret,
+            event_id=event_id,
+            event_type=event.type,
+            data=event.payload,
+            timestamp=utcnow(),
+            occurred_at=event.created_at,
+        )
+    except Exception as exc:  # noqa: BLE001 - recorded and retried like any failed delivery
+        log.exception("callback %s: delivery raised", event_id)
+        retryable = not isinstance(exc, VaultError)
+        result = DeliveryResult(
+            False, None, f"internal error: {type(exc).__name__}", 0, None, retryable=retryable
+        )
     metrics.callback_delivered(result.ok)
-    schedule = app.config["CALLBACK_RETRY_SCHEDULE"]
-    with db.session() as s:
+    _record(event, number, url, result)
+    return _settle_after(event, number, ok=result.ok, retryable=result.retryable)
+
+
+def _record(event: CallbackEvent, number: int, url: str, result: DeliveryResult) -> None:
+    with get_db().session() as s:
         s.add(
             Delivery(
-                event_id=event_id,
+                event_id=event.id,
                 job_id=event.job_id,
                 number=number,
                 url=url,
@@ -129,15 +146,19 @@ def deliver_event(event_id: str) -> str:
                 response_excerpt=result.response_excerpt,
             )
         )
-    if result.ok:
-        _settle(event_id, EventStatus.DELIVERED)
+
+
+def _settle_after(event: CallbackEvent, number: int, *, ok: bool, retryable: bool) -> str:
+    if ok:
+        _settle(event.id, EventStatus.DELIVERED)
         return "delivered"
-    if result.retryable and number <= len(schedule):
+    schedule = current_app.config["CALLBACK_RETRY_SCHEDULE"]
+    if retryable and number <= len(schedule):
         delay = schedule[number - 1]
-        _settle(event_id, EventStatus.PENDING, next_at=utcnow() + timedelta(seconds=delay))
-        enqueue_event(event_id, attempt=number, delay=delay)
+        _settle(event.id, EventStatus.PENDING, next_at=utcnow() + timedelta(seconds=delay))
+        enqueue_event(event.id, attempt=number, delay=delay)
         return "retrying"
-    _settle(event_id, EventStatus.FAILED)
+    _settle(event.id, EventStatus.FAILED)
     return "failed"
 
 

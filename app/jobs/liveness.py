@@ -9,15 +9,24 @@ from __future__ import annotations
 
 import os
 import socket
+import uuid
 
 from redis import Redis
 from redis.exceptions import RedisError
 
 from ..redis_conn import key
 
+_identity: tuple[int, str] | None = None
+
 
 def worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """Host, pid and a per-process nonce: a restarted container reuses pids (often 1),
+    and the new process must not vouch for the dead one's jobs."""
+    global _identity
+    pid = os.getpid()
+    if _identity is None or _identity[0] != pid:
+        _identity = (pid, f"{socket.gethostname()}:{pid}:{uuid.uuid4().hex[:8]}")
+    return _identity[1]
 
 
 def _key(who: str) -> str:

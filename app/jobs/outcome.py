@@ -4,17 +4,20 @@
 what happened                   idempotent call        create (POST)
 ==============================  =====================  ======================
 2xx                             succeeded              succeeded
-400 401 403 404 422             failed                 failed
+2xx with an unreadable body     retry                  needs_review
+3xx (wrong base URL)            failed                 failed
+4xx (but 429)                   failed                 failed
 429                             retry (Retry-After)    retry (Retry-After)
 connect error (not sent)        retry                  retry
 503                             retry                  retry
-500 502 504, read timeout       retry                  needs_review
+other 5xx, read timeout, drop   retry                  needs_review
 retries exhausted               failed                 failed
 ==============================  =====================  ======================
 
 The row is chosen by the HTTP method of the call that failed, not by the
 action: inside a composite action a GET that times out is safe to repeat
-while a POST is not.
+while a POST is not. For a POST, only answers that prove nothing happened
+(503 "unavailable", 429, a 4xx, a connection never made) allow a retry.
 """
 
 from __future__ import annotations
@@ -42,54 +45,59 @@ class Outcome:
     flag_connection: bool = False
 
 
-PERMANENT = {400, 401, 403, 404, 409, 410, 422}
-ALWAYS_RETRY = {429, 503}
-MAYBE_APPLIED = {500, 502, 504}
-
-
 def is_write(method: str) -> bool:
     """Only POST can duplicate a record; PATCH/DELETE/GET repeat harmlessly."""
     return method.upper() == "POST"
 
 
 def classify(exc: BaseException | None, attempt: int, schedule: tuple[int, ...]) -> Outcome:
-    """``attempt`` is 1-based; ``schedule[i]`` is the wait before retry i+1."""
+    """``attempt`` is 1-based within the current retry budget; ``schedule[i]`` is the wait
+    before retry i+1, so ``len(schedule)`` retries follow the first attempt."""
     if exc is None:
         return Outcome(Verdict.SUCCEEDED, "ok")
     if isinstance(exc, ActionFailed):
         return Outcome(Verdict.FAILED, exc.message)
 
-    retryable, review, reason, retry_after = _judge(exc)
-    if review:
-        return Outcome(Verdict.NEEDS_REVIEW, reason)
-    if not retryable:
+    verdict, reason, retry_after = _judge(exc)
+    if verdict is not Verdict.RETRY:
         flag = isinstance(exc, ApiError) and exc.status in (401, 403)
-        return Outcome(Verdict.FAILED, reason, flag_connection=flag)
+        return Outcome(verdict, reason, flag_connection=flag)
+    return retry_or_give_up(reason, attempt, schedule, retry_after)
+
+
+def retry_or_give_up(
+    reason: str, attempt: int, schedule: tuple[int, ...], retry_after: float | None = None
+) -> Outcome:
     if attempt > len(schedule):
         return Outcome(Verdict.FAILED, f"{reason}; gave up after {attempt} attempts")
     delay = max(float(schedule[attempt - 1]), retry_after or 0.0)
     return Outcome(Verdict.RETRY, reason, delay=delay)
 
 
-def _judge(exc: BaseException) -> tuple[bool, bool, str, float | None]:
-    """-> (retryable, needs_review, reason, retry_after)."""
+def _judge(exc: BaseException) -> tuple[Verdict, str, float | None]:
     if isinstance(exc, NotSent):
-        return True, False, f"could not reach Esqase: {exc}", None
+        return Verdict.RETRY, f"could not reach Esqase: {exc}", None
     if isinstance(exc, SentNoAnswer):
         if is_write(exc.method):
-            return False, True, f"no answer to a create, it may have happened: {exc}", None
-        return True, False, f"no answer from Esqase: {exc}", None
+            return Verdict.NEEDS_REVIEW, f"no answer to a create, it may have happened: {exc}", None
+        return Verdict.RETRY, f"no answer from Esqase: {exc}", None
     if isinstance(exc, ApiError):
-        status = exc.status
-        reason = f"Esqase answered {status}: {exc.message}"
-        if status in ALWAYS_RETRY:
-            return True, False, reason, exc.retry_after
-        if status in MAYBE_APPLIED and is_write(exc.method):
-            return False, True, f"{reason} to a create; it may have happened", None
-        if status in PERMANENT or 400 <= status < 500:
-            return False, False, reason, None
-        return True, False, reason, exc.retry_after
+        return _judge_status(exc)
     if isinstance(exc, EsqaseError):
-        return True, False, str(exc), None
+        return Verdict.RETRY, str(exc), None
     # A bug of ours, mid-action: whether anything happened upstream is unknown.
-    return False, True, f"internal error in the relay: {type(exc).__name__}", None
+    return Verdict.NEEDS_REVIEW, f"internal error in the relay: {type(exc).__name__}", None
+
+
+def _judge_status(exc: ApiError) -> tuple[Verdict, str, float | None]:
+    status, write = exc.status, is_write(exc.method)
+    reason = f"Esqase answered {status}: {exc.message}"
+    if status in (429, 503):
+        return Verdict.RETRY, reason, exc.retry_after
+    if 300 <= status < 500:
+        hint = "; check the connection's base URL" if status < 400 else ""
+        return Verdict.FAILED, reason + hint, None
+    # 2xx we could not read, or a 5xx that does not say "nothing happened".
+    if write:
+        return Verdict.NEEDS_REVIEW, f"{reason} to a create; it may have happened", None
+    return Verdict.RETRY, reason, exc.retry_after

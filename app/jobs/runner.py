@@ -17,18 +17,19 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select, update
 
-from actions import Context, get_action
+from actions import ActionFailed, Context, get_action
 from app.esqase import ApiError, Call, EsqaseClient, EsqaseError
 
 from .. import metrics, ratelimit
 from ..db import get_db
 from ..http import esqase_http
-from ..models import Attempt, Connection, Job, JobStatus, utcnow
+from ..models import RUNNABLE_STATUSES, Attempt, Connection, Job, JobStatus, utcnow
 from ..queues import enqueue_job
 from ..redis_conn import get_redis, key
 from ..vault import get_vault
 from . import events, liveness
 from .outcome import Outcome, Verdict, classify, is_write
+from .recovery import release
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ def run_job(job_id: str) -> str:
         job = s.get(Job, job_id)
         if job is None:
             return "missing"
-        if job.status not in (JobStatus.QUEUED, JobStatus.RETRYING):
+        if job.status not in RUNNABLE_STATUSES:
             return f"skipped:{job.status}"
         conn = s.get(Connection, job.connection_id) if job.connection_id else None
 
@@ -69,7 +70,17 @@ def run_job(job_id: str) -> str:
     if claim is None:
         return "skipped:claimed"
     liveness.beat(get_redis(), current_app.config["WORKER_TTL"], claim.worker)
-    return _attempt(claim)
+    try:
+        return _attempt(claim)
+    except BaseException:
+        # Our own bookkeeping failed after the claim (SQL down, RQ's timeout mid-write):
+        # hand the job back now rather than leave it "running" behind a live worker.
+        log.exception("job %s: attempt %s could not be recorded", job_id, claim.attempt)
+        try:
+            release(job_id, claim.worker, claim.attempt, "the attempt could not be recorded")
+        except Exception:  # noqa: BLE001 - the sweeper's overdue pass is the last resort
+            log.exception("job %s: could not release it either", job_id)
+        raise
 
 
 def _rate_limited(conn: Connection | None) -> float:
@@ -84,7 +95,7 @@ def _postpone(job_id: str, delay: float) -> None:
     with get_db().session() as s:
         s.execute(
             update(Job)
-            .where(Job.id == job_id, Job.status.in_([JobStatus.QUEUED, JobStatus.RETRYING]))
+            .where(Job.id == job_id, Job.status.in_(RUNNABLE_STATUSES))
             .values(status=JobStatus.RETRYING, next_attempt_at=utcnow() + timedelta(seconds=delay))
         )
     # A distinct RQ id: the RQ job running now must not be overwritten.
@@ -96,7 +107,7 @@ def _claim(job_id: str) -> Claim | None:
     with get_db().session() as s:
         result = s.execute(
             update(Job)
-            .where(Job.id == job_id, Job.status.in_([JobStatus.QUEUED, JobStatus.RETRYING]))
+            .where(Job.id == job_id, Job.status.in_(RUNNABLE_STATUSES))
             .values(
                 status=JobStatus.RUNNING,
                 worker=worker,
@@ -124,13 +135,19 @@ def _attempt(claim: Claim) -> str:
         data = dict(job.input or {})
         steps = dict(job.checkpoint or {})
         action_name = job.action
+        prior = s.scalars(
+            select(Attempt.calls).where(Attempt.job_id == job.id, Attempt.number < claim.attempt)
+        )
+        prior_calls = [call for calls in prior for call in (calls or [])]
 
     calls: list[dict[str, Any]] = []
     exc: BaseException | None = None
     result: dict[str, Any] | None = None
     try:
         if conn is None or conn.deleted_at is not None:
-            raise ConnectionGone("the connection this hook uses was deleted")
+            raise ActionFailed(
+                "the connection this hook uses was deleted", code="connection_deleted"
+            )
         action = get_action(action_name)
         key = get_vault().decrypt(conn.api_key_encrypted)
         client = EsqaseClient(
@@ -146,13 +163,12 @@ def _attempt(claim: Claim) -> str:
             attempt=claim.attempt,
             steps=steps,
             save_step=lambda name, value: _save_step(claim.job_id, name, value),
+            prior_calls=prior_calls,
         )
         result = action.run(ctx, data)
-    except ConnectionGone as gone:
-        exc = _PermanentFailure(str(gone))
     except Exception as error:  # noqa: BLE001 - classified below, never lost
         exc = error
-        if not isinstance(error, EsqaseError):
+        if not isinstance(error, (EsqaseError, ActionFailed)):
             log.exception("job %s: unexpected error in action %s", claim.job_id, action_name)
 
     outcome = _classify(exc, claim.budget_attempt)
@@ -161,17 +177,7 @@ def _attempt(claim: Claim) -> str:
     return status
 
 
-class ConnectionGone(Exception):
-    pass
-
-
-class _PermanentFailure(Exception):
-    pass
-
-
 def _classify(exc: BaseException | None, attempt: int) -> Outcome:
-    if isinstance(exc, _PermanentFailure):
-        return Outcome(Verdict.FAILED, str(exc))
     return classify(exc, attempt, current_app.config["RETRY_SCHEDULE"])
 
 

@@ -9,12 +9,16 @@ Every ``SWEEP_INTERVAL`` seconds one worker (a Redis lock elects it):
    decides (``needs_review``);
 2. enqueues ``queued``/``retrying`` jobs that are due but have no RQ job
    (Redis was down at ingest, or lost its data);
-3. does the same for pending callback events.
+3. does the same for pending callback events;
+4. moves delayed RQ jobs that are overdue onto their queues. RQ's scheduler
+   normally does this, but its lock outlives a killed worker, and the other
+   workers only try to take it over at RQ's ten-minute maintenance pass.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -23,14 +27,14 @@ from redis.exceptions import RedisError
 from rq.exceptions import NoSuchJobError
 from rq.job import Job as RQJob
 from rq.serializers import JSONSerializer
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select
 
 from ..db import get_db
-from ..models import Attempt, CallbackEvent, EventStatus, Job, JobStatus, utcnow
-from ..queues import enqueue_event, enqueue_job, rq_job_id
+from ..models import RUNNABLE_STATUSES, CallbackEvent, EventStatus, Job, JobStatus, utcnow
+from ..queues import CALLBACK_QUEUE, RELAY_QUEUE, enqueue_event, enqueue_job, queue, rq_job_id
 from ..redis_conn import get_redis, key
-from . import events, liveness
-from .outcome import is_write
+from . import liveness
+from .recovery import release
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +48,7 @@ class SweepReport:
     to_review: list[str] = field(default_factory=list)
     enqueued: list[str] = field(default_factory=list)
     events_enqueued: list[str] = field(default_factory=list)
+    rescheduled: list[str] = field(default_factory=list)
 
 
 def sweep_once(*, force: bool = False) -> SweepReport | None:
@@ -58,12 +63,28 @@ def sweep_once(*, force: bool = False) -> SweepReport | None:
         log.warning("sweeper: Redis unavailable (%s)", exc)
         return None
     report = SweepReport()
+    _move_overdue_scheduled(report, grace=interval * 2)
     _recover_dead(report)
     _enqueue_stranded(report, grace=timedelta(seconds=interval))
     _enqueue_stranded_events(report, grace=timedelta(seconds=interval))
-    if report.recovered or report.to_review or report.enqueued or report.events_enqueued:
+    if any(vars(report).values()):
         log.info("sweeper: %s", report)
     return report
+
+
+def _move_overdue_scheduled(report: SweepReport, grace: float) -> None:
+    """Enqueue delayed RQ jobs more than ``grace`` seconds overdue (a double enqueue is
+    harmless: the claim in SQL lets only one run)."""
+    cutoff = int(time.time() - grace)
+    for name in (RELAY_QUEUE, CALLBACK_QUEUE):
+        q = queue(name)
+        registry = q.scheduled_job_registry
+        for rq_id in registry.get_jobs_to_schedule(cutoff):
+            job = q.fetch_job(rq_id)
+            registry.remove(rq_id)
+            if job is not None:
+                q.enqueue_job(job)
+                report.rescheduled.append(rq_id)
 
 
 def _rq_alive(rq_id: str) -> bool:
@@ -92,41 +113,11 @@ def _recover_dead(report: SweepReport) -> None:
 
 
 def _recover(job_id: str, worker: str | None, attempt: int, report: SweepReport) -> None:
-    now = utcnow()
-    with get_db().session() as s:
-        row = s.scalar(select(Attempt).where(Attempt.job_id == job_id, Attempt.number == attempt))
-        calls = (row.calls if row else None) or []
-        unanswered_write = any(is_write(c["method"]) and c.get("status") is None for c in calls)
-        if unanswered_write:
-            status = JobStatus.NEEDS_REVIEW
-            error = {
-                "code": "worker_lost",
-                "message": "the worker stopped after sending a create and before its answer; "
-                "check Esqase for the record, then retry or cancel this job",
-            }
-            values = {"status": status, "error": error, "finished_at": now}
-        else:
-            status = JobStatus.RETRYING
-            error = {"code": "worker_lost", "message": "the worker stopped mid-attempt; retrying"}
-            values = {"status": status, "error": error, "next_attempt_at": now}
-        moved = s.execute(
-            update(Job)
-            .where(Job.id == job_id, Job.status == JobStatus.RUNNING, Job.worker == worker)
-            .values(**values)
-        )
-        if moved.rowcount != 1:  # type: ignore[attr-defined]
-            return
-        if row is not None and row.finished_at is None:
-            row.finished_at, row.outcome, row.error = now, "worker_lost", error
-        job = s.get(Job, job_id)
-        assert job is not None
-        event_ids = events.record_for(s, job)
-    if status == JobStatus.RETRYING:
-        report.recovered.append(job_id)
-        enqueue_job(job_id, attempt=attempt)
-    else:
+    status = release(job_id, worker, attempt, "the worker stopped mid-attempt")
+    if status == JobStatus.NEEDS_REVIEW:
         report.to_review.append(job_id)
-        events.after_commit(job_id, event_ids, final=True)
+    elif status is not None:
+        report.recovered.append(job_id)
 
 
 def _enqueue_stranded(report: SweepReport, grace: timedelta) -> None:
@@ -135,7 +126,7 @@ def _enqueue_stranded(report: SweepReport, grace: timedelta) -> None:
         rows = s.execute(
             select(Job.id, Job.attempts_made)
             .where(
-                Job.status.in_([JobStatus.QUEUED, JobStatus.RETRYING]),
+                Job.status.in_(RUNNABLE_STATUSES),
                 Job.created_at <= cutoff,
                 or_(Job.next_attempt_at.is_(None), Job.next_attempt_at <= cutoff),
             )

@@ -13,9 +13,11 @@ from app.esqase import ApiError, EsqaseClient, EsqaseError
 
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..http import esqase_http
+from ..ids import looks_like_id
 from ..jobs.present import iso
 from ..models import Connection, ConnectionStatus, Hook, utcnow
 from ..vault import get_vault
+from . import bodies
 
 
 def view(conn: Connection) -> dict[str, Any]:
@@ -36,35 +38,34 @@ def _problem(path: str, message: str) -> dict[str, Any]:
     return {"path": path, "message": message}
 
 
-def _check_fields(data: dict[str, Any], *, creating: bool) -> list[dict[str, Any]]:
-    problems = []
-    allowed = {"name", "api_key", "base_url", "rate_limit_per_minute"}
-    for name in sorted(set(data) - allowed):
-        problems.append(_problem(f"/{name}", f"unknown field {name!r}; known: {sorted(allowed)}"))
-    if creating or "name" in data:
-        if not isinstance(data.get("name"), str) or not data["name"].strip():
-            problems.append(_problem("/name", "name is required (e.g. 'Smith & Co production')"))
-    if creating or "api_key" in data:
-        key = data.get("api_key")
-        if not isinstance(key, str) or len(key.strip()) < 8:
-            problems.append(_problem("/api_key", "api_key is required: the Esqase API key"))
+def _check_fields(data: dict[str, Any], *, creating: bool) -> None:
+    """Types and sizes by schema first; then what a schema cannot say."""
+    bodies.check("connection.create" if creating else "connection.update", data, "connection")
+    if "name" in data and not data["name"].strip():
+        raise ValidationFailed(
+            "The connection has problems.",
+            details=[_problem("/name", "name cannot be blank (e.g. 'Smith & Co production')")],
+        )
     if "base_url" in data:
-        parts = urlsplit(str(data["base_url"]))
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            problems.append(
-                _problem("/base_url", "base_url must be an http(s) URL like https://api.esqase.com")
+        try:
+            parts = urlsplit(data["base_url"])
+            ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+        except ValueError:
+            ok = False
+        if not ok:
+            raise ValidationFailed(
+                "The connection has problems.",
+                details=[
+                    _problem(
+                        "/base_url", "base_url must be an http(s) URL like https://api.esqase.com"
+                    )
+                ],
             )
-    rate = data.get("rate_limit_per_minute")
-    if rate is not None and (not isinstance(rate, int) or isinstance(rate, bool) or rate < 1):
-        problems.append(_problem("/rate_limit_per_minute", "must be a whole number of at least 1"))
-    return problems
 
 
 def create(session: Session, data: dict[str, Any]) -> Connection:
-    problems = _check_fields(data, creating=True)
-    if problems:
-        raise ValidationFailed("The connection has problems.", details=problems)
-    key = data["api_key"].strip()
+    _check_fields(data, creating=True)
+    key = data["api_key"]
     conn = Connection(
         name=data["name"].strip(),
         base_url=str(data.get("base_url") or current_app.config["ESQASE_BASE_URL"]).rstrip("/"),
@@ -79,7 +80,7 @@ def create(session: Session, data: dict[str, Any]) -> Connection:
 
 
 def get(session: Session, conn_id: str) -> Connection:
-    conn = session.get(Connection, conn_id)
+    conn = session.get(Connection, conn_id) if looks_like_id(conn_id) else None
     if conn is None or conn.deleted_at is not None:
         raise NotFound(f"No connection with id {conn_id!r}.")
     return conn
@@ -92,9 +93,7 @@ def list_all(session: Session) -> list[Connection]:
 
 def update(session: Session, conn_id: str, data: dict[str, Any]) -> Connection:
     conn = get(session, conn_id)
-    problems = _check_fields(data, creating=False)
-    if problems:
-        raise ValidationFailed("The connection has problems.", details=problems)
+    _check_fields(data, creating=False)
     if "name" in data:
         conn.name = data["name"].strip()
     if "base_url" in data:
@@ -102,7 +101,7 @@ def update(session: Session, conn_id: str, data: dict[str, Any]) -> Connection:
     if "rate_limit_per_minute" in data:
         conn.rate_limit_per_minute = data["rate_limit_per_minute"]
     if "api_key" in data:
-        key = data["api_key"].strip()
+        key = data["api_key"]
         conn.api_key_encrypted = get_vault().encrypt(key)
         conn.api_key_last4 = key[-4:]
         conn.status, conn.last_error = ConnectionStatus.ACTIVE, None

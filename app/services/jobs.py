@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import String, cast, or_, select, update
 from sqlalchemy.orm import Session
 
-from ..errors import BadRequest, Conflict, NotFound
+from ..errors import BadRequest, Conflict, NotFound, ValidationFailed
+from ..ids import looks_like_id
 from ..jobs.events import notify_done
 from ..jobs.present import admin_view, hook_url
 from ..models import Hook, Job, JobStatus, utcnow
 from ..queues import enqueue_job
+from . import bodies
 
 RETRYABLE = (JobStatus.FAILED, JobStatus.NEEDS_REVIEW, JobStatus.CANCELED)
 CANCELABLE = (JobStatus.QUEUED, JobStatus.RETRYING, JobStatus.NEEDS_REVIEW)
@@ -32,6 +34,12 @@ class JobFilter:
 
     @classmethod
     def parse(cls, args: Any) -> JobFilter:
+        """From query args or a JSON body (bulk retry); every value is a string."""
+        args = {k: v for k, v in dict(args).items() if k not in ("limit", "cursor")}
+        try:
+            bodies.check("jobs.filter", args, "filter")
+        except ValidationFailed as exc:
+            raise BadRequest(exc.message, code="invalid_filter", details=exc.details) from None
         statuses = tuple(s for s in str(args.get("status") or "").split(",") if s)
         known = {s.value for s in JobStatus}
         bad = [s for s in statuses if s not in known]
@@ -84,11 +92,10 @@ def _time(raw: str | None, name: str) -> datetime | None:
             f"{name} must be an ISO 8601 time like 2026-07-01T00:00:00Z (got {raw!r})",
             code="invalid_filter",
         ) from None
-    if value.tzinfo is None:
-        from datetime import UTC
-
-        value = value.replace(tzinfo=UTC)
-    return value
+    try:
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    except OverflowError:
+        raise BadRequest(f"{name} is out of range (got {raw!r})", code="invalid_filter") from None
 
 
 def _limit(raw: Any) -> int:
@@ -117,6 +124,8 @@ def page(
     size = _limit(limit)
     query = select(Job).where(*filters.where()).order_by(Job.id.desc()).limit(size + 1)
     if cursor:
+        if not looks_like_id(cursor):
+            raise BadRequest("cursor is not one this API gave out", code="invalid_cursor")
         query = query.where(Job.id < cursor)
     jobs = list(session.scalars(query))
     more = len(jobs) > size
@@ -127,7 +136,7 @@ def page(
 
 
 def get(session: Session, job_id: str) -> Job:
-    job = session.get(Job, job_id)
+    job = session.get(Job, job_id) if looks_like_id(job_id) else None
     if job is None:
         raise NotFound(f"No job with id {job_id!r}.", code="job_not_found")
     return job

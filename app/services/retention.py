@@ -7,9 +7,7 @@ from datetime import timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from ..models import Attempt, CallbackEvent, Delivery, Job, JobStatus, utcnow
-
-FINISHED = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELED, JobStatus.REJECTED)
+from ..models import FINAL_STATUSES, Attempt, CallbackEvent, Delivery, Job, utcnow
 
 
 def purge(session: Session, days: int, batch: int = 1000) -> int:
@@ -19,7 +17,9 @@ def purge(session: Session, days: int, batch: int = 1000) -> int:
     while True:
         ids = list(
             session.scalars(
-                select(Job.id).where(Job.status.in_(FINISHED), Job.created_at < cutoff).limit(batch)
+                select(Job.id)
+                .where(Job.status.in_(FINAL_STATUSES), Job.created_at < cutoff)
+                .limit(batch)
             )
         )
         if not ids:

@@ -95,3 +95,24 @@ def test_private_callback_url_is_refused_when_saving_the_hook(relay, make_app):
     )
     assert response.status_code == 422
     assert response.get_json()["error"]["details"][0]["path"] == "/callback_url"
+
+
+def test_a_callback_that_cannot_be_signed_fails_once_and_is_recorded(relay, inbox):
+    from sqlalchemy import update
+
+    from app.db import session
+    from app.models import Hook
+
+    hook = relay.hook("practice-areas.create", callback_url=inbox.url)
+    with session() as s:  # as if RELAY_SECRET_KEY lost the key this secret was sealed with
+        s.execute(
+            update(Hook)
+            .where(Hook.id == hook["id"])
+            .values(callback_secret_encrypted=b"not-a-fernet-token")
+        )
+    job_id = relay.client.post(hook["path"], json={"name": "Tax"}).get_json()["id"]
+    relay.work(until=lambda: relay.job(job_id)["callbacks"][0]["status"] == "failed")
+    callback = relay.job(job_id)["callbacks"][0]
+    assert len(callback["deliveries"]) == 1
+    assert "internal error" in callback["deliveries"][0]["error"]
+    assert inbox.received == []

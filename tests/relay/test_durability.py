@@ -206,3 +206,50 @@ def test_a_running_job_of_a_live_worker_is_left_alone(relay):
     report = sweep_once(force=True)
     assert report is not None and report.recovered == [] and report.to_review == []
     assert relay.job(job_id)["status"] == "running"
+
+
+def test_a_job_that_keeps_losing_its_worker_runs_out_of_retries(relay):
+    from sqlalchemy import update
+
+    from app.db import session
+    from app.jobs.recovery import release
+    from app.models import Job
+
+    hook = relay.hook("practice-areas.create")
+    job_id = relay.client.post(hook["path"], json={"name": "Cursed"}).get_json()["id"]
+    with session() as s:  # the fourth attempt of a 1+3 schedule, lost like the others
+        s.execute(
+            update(Job)
+            .where(Job.id == job_id)
+            .values(status="running", worker="gone", attempts_made=4)
+        )
+    assert release(job_id, "gone", 4, "the worker stopped") == "failed"
+    job = relay.job(job_id)
+    assert job["status"] == "failed"
+    assert "gave up after 4 attempts" in job["error"]["message"]
+
+
+def test_a_lost_attempt_waits_its_schedule_before_the_retry(relay):
+    from sqlalchemy import update
+
+    from app.db import session
+    from app.jobs.recovery import release
+    from app.models import Job
+
+    relay.app.config["RETRY_SCHEDULE"] = (60, 60)
+    hook = relay.hook("practice-areas.create")
+    job_id = relay.client.post(hook["path"], json={"name": "Later"}).get_json()["id"]
+    with session() as s:
+        s.execute(
+            update(Job)
+            .where(Job.id == job_id)
+            .values(status="running", worker="gone", attempts_made=1)
+        )
+    assert release(job_id, "gone", 1, "the worker stopped") == "retrying"
+    from datetime import datetime
+
+    job = relay.job(job_id)
+    wait = datetime.fromisoformat(job["next_attempt_at"]) - datetime.fromisoformat(
+        job["updated_at"]
+    )
+    assert wait.total_seconds() >= 59

@@ -162,3 +162,12 @@ def test_connection_rate_limit_postpones_without_spending_attempts(relay):
     waiting = next(j for j in jobs.values() if j["status"] == "retrying")
     assert waiting["attempt_count"] == 0
     assert len(relay.esqase.records("practice-areas")) == 1
+
+
+def test_delete_of_a_missing_record_stays_failed_on_a_manual_retry(relay):
+    hook = relay.hook("practice-areas.delete")
+    job_id = _post(relay, hook, {"id": "never-existed"})
+    assert relay.settle(job_id)["status"] == "failed"
+    relay.client.post(f"/api/v1/jobs/{job_id}/retry", headers=relay.headers)
+    job = relay.settle(job_id, "succeeded", "failed")
+    assert job["status"] == "failed"  # no earlier DELETE went unanswered: the 404 is real

@@ -1,0 +1,150 @@
+"""Signing in with an admin token: the cookie remembers which credential, never the token.
+
+The session (Flask's signed cookie) holds ``{"credential", "at"}``. The
+credential is ``token:<id>`` for a stored admin token, re-checked on every
+request so revoking the token signs its dashboards out, or
+``bootstrap:<fingerprint>`` for RELAY_ADMIN_TOKEN, where the fingerprint is an
+HMAC under the app's secret key: the cookie is readable by whoever holds it, so
+a plain hash would let them test guesses of a short bootstrap token offline;
+changing RELAY_ADMIN_TOKEN signs those sessions out. A sign-in also expires
+after :data:`MAX_AGE` whatever happens.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from redis.exceptions import RedisError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .. import ratelimit
+from ..db import session as db_session
+from ..models import AdminToken
+from ..redis_conn import get_redis, key
+from ..services import tokens
+from . import bp, csrf
+
+SESSION_KEY = "dashboard_auth"
+MAX_AGE = 12 * 3600  # seconds a sign-in lasts
+# Sign-in attempts allowed per client address and window: the bootstrap token
+# may be a word a person chose, so guessing must be slow.
+LOGIN_LIMIT = 10
+LOGIN_WINDOW = 300
+
+
+def _fingerprint(token: str) -> str:
+    secret = str(current_app.secret_key or "").encode()
+    mac = hmac.new(secret, b"dashboard-bootstrap\0" + token.encode(), hashlib.sha256)
+    return mac.hexdigest()[:32]
+
+
+def _credential(s: Session, presented: str) -> str | None:
+    """Which credential ``presented`` is, or None when it is not a valid admin token."""
+    bootstrap = current_app.config.get("ADMIN_TOKEN")
+    if not tokens.verify(s, presented, bootstrap):
+        return None
+    if bootstrap and hmac.compare_digest(presented.encode(), str(bootstrap).encode()):
+        return f"bootstrap:{_fingerprint(presented)}"
+    row_id = s.scalar(
+        select(AdminToken.id).where(AdminToken.token_hash == tokens.digest(presented))
+    )
+    return f"token:{row_id}" if row_id else None
+
+
+def _still_valid(credential: str) -> bool:
+    kind, _, ref = credential.partition(":")
+    if kind == "bootstrap":
+        bootstrap = current_app.config.get("ADMIN_TOKEN")
+        return bool(bootstrap) and hmac.compare_digest(ref, _fingerprint(str(bootstrap)))
+    if kind == "token":
+        with db_session() as s:
+            live = s.scalar(
+                select(AdminToken.id).where(AdminToken.id == ref, AdminToken.revoked_at.is_(None))
+            )
+        return live is not None
+    return False
+
+
+def signed_in() -> bool:
+    state = session.get(SESSION_KEY)
+    if not isinstance(state, dict):
+        return False
+    at, credential = state.get("at"), state.get("credential")
+    if not isinstance(at, int) or not isinstance(credential, str):
+        return False
+    if not 0 <= time.time() - at <= MAX_AGE:
+        return False
+    return _still_valid(credential)
+
+
+def _safe_next(raw: str | None) -> str:
+    """Only a dashboard path on this site: ``next`` must never send the admin elsewhere."""
+    fallback = url_for("dashboard.jobs")
+    if not raw or any(ord(c) < 0x20 for c in raw) or "\\" in raw:
+        return fallback
+    parts = urlsplit(raw)
+    if parts.scheme or parts.netloc or raw.startswith("//"):
+        return fallback
+    if parts.path != "/dashboard" and not parts.path.startswith("/dashboard/"):
+        return fallback
+    return raw
+
+
+def _form(error: str | None = None, status: int = 200) -> tuple[str, int]:
+    page = render_template(
+        "dashboard/login.html", error=error, next=_safe_next(request.values.get("next"))
+    )
+    return page, status
+
+
+def _throttled() -> int:
+    """Seconds to wait before trying again, or 0. A Redis outage must not lock the admin out."""
+    address = request.remote_addr or "unknown"
+    try:
+        decision = ratelimit.hit(
+            get_redis(), key("rl", "dashboard-login", address), LOGIN_LIMIT, LOGIN_WINDOW
+        )
+    except (RedisError, OSError):
+        return 0
+    return 0 if decision.allowed else int(decision.retry_after + 0.999)
+
+
+@bp.get("/login")
+def login() -> ResponseReturnValue:
+    if signed_in():
+        return redirect(_safe_next(request.args.get("next")))
+    return _form()
+
+
+@bp.post("/login")
+def login_post() -> ResponseReturnValue:
+    presented = (request.form.get("token") or "").strip()
+    if not presented:
+        return _form("Enter the admin token.", 400)
+    wait = _throttled()
+    if wait:
+        page, status = _form(
+            f"Too many sign-in attempts from this address. Try again in {wait} seconds.", 429
+        )
+        return page, status, {"Retry-After": str(wait)}
+    with db_session() as s:
+        credential = _credential(s, presented)
+    if credential is None:
+        return _form("That admin token is not valid (or it was revoked).", 401)
+    session.clear()  # nothing from before sign-in carries over
+    session[SESSION_KEY] = {"credential": credential, "at": int(time.time())}
+    csrf.renew()
+    return redirect(_safe_next(request.form.get("next")))
+
+
+@bp.post("/logout")
+def logout() -> ResponseReturnValue:
+    session.clear()
+    flash("You are signed out.", "ok")
+    return redirect(url_for("dashboard.login"))

@@ -1,0 +1,107 @@
+"""JSON Schemas for admin request bodies: types, lengths that fit the columns, no NUL.
+
+The same explained validation as hook payloads, so an admin gets every
+problem at once, each with its path.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from app.payload import explain, validator_for
+
+from ..errors import ValidationFailed
+
+TEXT = "^[^\\u0000]*$"
+
+
+def _text(max_length: int, min_length: int = 0) -> dict[str, Any]:
+    return {"type": "string", "minLength": min_length, "maxLength": max_length, "pattern": TEXT}
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+CONNECTION = {
+    "name": _text(200, 1),
+    # Printable ASCII, no spaces: anything else would end up inside an HTTP header.
+    "api_key": {"type": "string", "pattern": "^[!-~]{8,500}$"},
+    "base_url": _text(500, 1),
+    "rate_limit_per_minute": _nullable({"type": "integer", "minimum": 1, "maximum": 100_000}),
+}
+HOOK = {
+    "name": _text(200, 1),
+    "action": _text(80, 1),
+    "connection_id": _text(40, 1),
+    "enabled": {"type": "boolean"},
+    "callback_url": _nullable(_text(2000)),
+    "callback_events": {
+        "type": "array",
+        "items": {"enum": ["job.failed", "job.needs_review", "job.succeeded"]},
+        "uniqueItems": True,
+    },
+    "idempotency_field": _nullable(_text(200)),
+    "mapping": _nullable(
+        {"type": "object", "additionalProperties": _text(500), "maxProperties": 200}
+    ),
+    "preset": _nullable(_text(40)),
+    "allowed_origins": _nullable({"type": "array", "items": _text(300, 1), "maxItems": 50}),
+    "verify_sender": {"type": "boolean"},
+}
+ROTATE = {
+    "rotate": {
+        "type": "array",
+        "items": {"enum": ["url", "callback_secret", "sender_secret"]},
+        "minItems": 1,
+        "uniqueItems": True,
+    }
+}
+JOB_FILTER = {name: _text(300) for name in ("status", "action", "hook_id", "since", "until", "q")}
+
+SCHEMAS: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
+    "connection.create": (CONNECTION, ("name", "api_key")),
+    "connection.update": (CONNECTION, ()),
+    "hook.create": (HOOK, ("name", "action", "connection_id")),
+    "hook.update": (HOOK, ()),
+    "hook.rotate": (ROTATE, ()),
+    "jobs.filter": (JOB_FILTER, ()),
+}
+
+
+@cache
+def _validator(name: str) -> Any:
+    properties, required = SCHEMAS[name]
+    return validator_for(
+        {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "type": "object",
+            "properties": properties,
+            "required": list(required),
+            "additionalProperties": False,
+        }
+    )
+
+
+# Never echoed back, not even when invalid: a mistyped key is still mostly a key.
+SECRET_PATHS = {
+    "/api_key": "api_key must be the Esqase API key: 8 to 500 printable characters, "
+    "no spaces or line breaks",
+}
+
+
+def problems(name: str, body: dict[str, Any]) -> list[dict[str, Any]]:
+    found = []
+    for problem in explain(_validator(name), body):
+        detail = problem.to_dict()
+        if detail["path"] in SECRET_PATHS:
+            detail = {"path": detail["path"], "message": SECRET_PATHS[detail["path"]]}
+        found.append(detail)
+    return found
+
+
+def check(name: str, body: dict[str, Any], what: str) -> None:
+    found = problems(name, body)
+    if found:
+        raise ValidationFailed(f"The {what} has {len(found)} problem(s).", details=found)
