@@ -117,6 +117,7 @@ def _banner(public: str, sandbox: str, hook_url: str, hook_id: str, token: str) 
 Esqase Relay is running (embedded SQLite + Redis, sandbox Esqase API).
 
   web          {public}
+  dashboard    {public}/dashboard   (sign in with the admin token)
   sandbox      {sandbox}   (fake Esqase; API key {DEMO_KEY})
   admin token  {token}
 

@@ -79,7 +79,12 @@ def _judge(exc: BaseException) -> tuple[Verdict, str, float | None]:
         return Verdict.RETRY, f"could not reach Esqase: {exc}", None
     if isinstance(exc, SentNoAnswer):
         if is_write(exc.method):
-            return Verdict.NEEDS_REVIEW, f"no answer to a create, it may have happened: {exc}", None
+            return (
+                Verdict.NEEDS_REVIEW,
+                f"no answer to a create ({exc}), so the record may exist: check Esqase "
+                "before retrying",
+                None,
+            )
         return Verdict.RETRY, f"no answer from Esqase: {exc}", None
     if isinstance(exc, ApiError):
         return _judge_status(exc)
@@ -91,7 +96,7 @@ def _judge(exc: BaseException) -> tuple[Verdict, str, float | None]:
 
 def _judge_status(exc: ApiError) -> tuple[Verdict, str, float | None]:
     status, write = exc.status, is_write(exc.method)
-    reason = f"Esqase answered {status}: {exc.message}"
+    reason = f"Esqase answered {status}: {exc.message.rstrip('.')}"
     if status in (429, 503):
         return Verdict.RETRY, reason, exc.retry_after
     if 300 <= status < 500:
@@ -99,5 +104,9 @@ def _judge_status(exc: ApiError) -> tuple[Verdict, str, float | None]:
         return Verdict.FAILED, reason + hint, None
     # 2xx we could not read, or a 5xx that does not say "nothing happened".
     if write:
-        return Verdict.NEEDS_REVIEW, f"{reason} to a create; it may have happened", None
+        return (
+            Verdict.NEEDS_REVIEW,
+            f"{reason}; this was a create, so the record may exist: check Esqase before retrying",
+            None,
+        )
     return Verdict.RETRY, reason, exc.retry_after

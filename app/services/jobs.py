@@ -35,7 +35,9 @@ class JobFilter:
     @classmethod
     def parse(cls, args: Any) -> JobFilter:
         """From query args or a JSON body (bulk retry); every value is a string."""
-        args = {k: v for k, v in dict(args).items() if k not in ("limit", "cursor")}
+        args = {
+            k: v for k, v in dict(args).items() if k not in ("limit", "cursor") and v is not None
+        }
         try:
             bodies.check("jobs.filter", args, "filter")
         except ValidationFailed as exc:
