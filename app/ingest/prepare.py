@@ -101,7 +101,10 @@ def prepare(body: Body, rules: HookRules, schema: dict[str, Any], validator: Any
             key = fit_key(str(found))
 
     if rules.mapping:
-        data = apply_mapping(raw, rules.mapping)
+        try:
+            data = apply_mapping(raw, rules.mapping)
+        except UnflattenError as exc:  # two mapping targets collide: the hook's mistake
+            return Prepared({}, problems=list(exc.problems))
     else:
         data = dict(raw)
         if rules.idempotency_field and "." not in rules.idempotency_field.strip("/"):

@@ -61,6 +61,18 @@ def _p(path: str, message: str) -> dict[str, str]:
     return {"path": path, "message": message}
 
 
+def _mapping_collisions(mapping: dict[str, str]) -> list[dict[str, Any]]:
+    """``client`` and ``client.firstName`` cannot both be targets: one would overwrite the
+    other at every delivery, so say so when the hook is saved."""
+    parts = {t: [p for p in t.replace("/", ".").split(".") if p] for t in mapping}
+    return [
+        _p(f"/mapping/{a}", f"mapping target {a!r} contains target {b!r}; keep one of them")
+        for a in sorted(parts)
+        for b in sorted(parts)
+        if a != b and parts[b][: len(parts[a])] == parts[a]
+    ]
+
+
 def _check(session: Session, data: dict[str, Any], *, creating: bool) -> list[dict[str, Any]]:
     """Every problem at once: types and sizes by schema, then what a schema cannot know.
     A field whose type is already wrong gets no second, semantic complaint."""
@@ -85,6 +97,8 @@ def _check(session: Session, data: dict[str, Any], *, creating: bool) -> list[di
             )
         except InvalidCallbackURL as exc:
             problems.append(_p("/callback_url", str(exc)))
+    if isinstance(typed.get("mapping"), dict):
+        problems += _mapping_collisions(typed["mapping"])
     if isinstance(typed.get("preset"), str) and typed["preset"] not in PRESETS:
         problems.append(_p("/preset", f"one of: {', '.join(sorted(PRESETS))}"))
     return sorted(problems, key=lambda p: p["path"])

@@ -134,3 +134,66 @@ def test_wait_outlasts_redis_default_socket_timeout(relay):
     relay.esqase.fault("POST", "/v1/practice-areas", kind="latency", seconds=6)
     response = relay.post_waiting(hook["path"] + "?wait=12", json={"name": "Slow"})
     assert response.status_code == 200, response.get_json()
+
+
+def test_a_typeform_webhook_with_a_mapping_creates_a_lead(relay):
+    hook = relay.hook(
+        "leads.create",
+        preset="typeform",
+        mapping={
+            "type": "kind",
+            "firstName": "first_name",
+            "lastName": "last_name",
+            "email": "email",
+            "value": "budget",
+        },
+        idempotency_field="token",
+    )
+    body = {
+        "event_id": "01HX",
+        "form_response": {
+            "token": "resp-77",
+            "hidden": {"kind": "PERSON"},
+            "answers": [
+                {
+                    "type": "text",
+                    "text": "Jane",
+                    "field": {"ref": "first_name", "type": "short_text"},
+                },
+                {
+                    "type": "text",
+                    "text": "Doe",
+                    "field": {"ref": "last_name", "type": "short_text"},
+                },
+                {"type": "email", "email": "jane@example.com", "field": {"ref": "email"}},
+                {"type": "choice", "choice": {"label": "high"}, "field": {"ref": "budget"}},
+            ],
+        },
+    }
+    response = relay.client.post(hook["path"], json=body)
+    assert response.status_code == 202, response.get_json()
+    job = relay.settle(response.get_json()["id"])
+    assert job["status"] == "succeeded", job
+    assert job["input"] == {
+        "type": "PERSON",
+        "firstName": "Jane",
+        "lastName": "Doe",
+        "email": "jane@example.com",
+        "value": "HIGH",
+    }
+
+
+def test_colliding_mapping_targets_are_refused_when_saving_the_hook(relay):
+    conn = relay.connection()
+    response = relay.client.post(
+        "/api/v1/hooks",
+        headers=relay.headers,
+        json={
+            "name": "x",
+            "action": "matters.create-for-client",
+            "connection_id": conn,
+            "mapping": {"client": "a", "client.firstName": "b"},
+        },
+    )
+    assert response.status_code == 422
+    assert response.get_json()["error"]["details"][0]["path"] == "/mapping/client"
