@@ -32,6 +32,7 @@ class Context:
         return any(
             c.get("method") == method
             and c.get("path") == path
+            and c.get("sent", True)
             and (c.get("status") is None or c["status"] >= 500)
             for c in self.prior_calls
         )

@@ -37,6 +37,9 @@ DEFAULTS: dict[str, Any] = {
     # Must outlast a ?wait= BLPOP (redis-py's own default is 5 s).
     "REDIS_SOCKET_TIMEOUT": 60,
     "QUEUE_PREFIX": "",
+    # Reverse proxies in front of the web app whose X-Forwarded-* headers are trusted
+    # (0: none). Behind one load balancer, 1.
+    "PROXY_HOPS": 0,
 }
 
 
@@ -75,7 +78,14 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config["RETRY_SCHEDULE"] = parse_schedule(app.config["RETRY_SCHEDULE"])
     app.config["CALLBACK_RETRY_SCHEDULE"] = parse_schedule(app.config["CALLBACK_RETRY_SCHEDULE"])
     app.config["ALLOW_PRIVATE_CALLBACKS"] = _as_bool(app.config["ALLOW_PRIVATE_CALLBACKS"])
-    for key in ("SWEEP_INTERVAL", "WORKER_TTL", "RETENTION_DAYS", "MAX_BODY_BYTES", "JOB_TIMEOUT"):
+    for key in (
+        "SWEEP_INTERVAL",
+        "WORKER_TTL",
+        "RETENTION_DAYS",
+        "MAX_BODY_BYTES",
+        "JOB_TIMEOUT",
+        "PROXY_HOPS",
+    ):
         app.config[key] = int(app.config[key])
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
     app.config["PUBLIC_URL"] = str(app.config["PUBLIC_URL"]).rstrip("/")

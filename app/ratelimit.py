@@ -18,6 +18,24 @@ class Decision:
     retry_after: float = 0.0
 
 
+@dataclass(frozen=True)
+class Count:
+    count: int
+    retry_after: float
+
+    def retry_after_if_over(self, limit: int) -> int:
+        """Whole seconds to wait when ``count`` has reached ``limit``, else 0."""
+        return int(self.retry_after + 0.999) if self.count >= limit else 0
+
+
+def peek(redis: Redis, key: str, window: int = 60) -> Count:
+    """The current window's count, without adding to it."""
+    now = time.time()
+    bucket = int(now // window)
+    count = int(redis.get(f"{key}:{bucket}") or 0)
+    return Count(count, max(1.0, (bucket + 1) * window - now))
+
+
 def hit(redis: Redis, key: str, limit: int, window: int = 60) -> Decision:
     """``key`` is already namespaced by the caller (see :func:`app.redis_conn.key`)."""
     now = time.time()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import posixpath
 import time
 from urllib.parse import urlsplit
 
@@ -91,9 +92,10 @@ def _safe_next(raw: str | None) -> str:
     parts = urlsplit(raw)
     if parts.scheme or parts.netloc or raw.startswith("//"):
         return fallback
-    if parts.path != "/dashboard" and not parts.path.startswith("/dashboard/"):
+    path = posixpath.normpath(parts.path)  # "/dashboard/../x" is not a dashboard path
+    if path != "/dashboard" and not path.startswith("/dashboard/"):
         return fallback
-    return raw
+    return path + (f"?{parts.query}" if parts.query else "")
 
 
 def _form(error: str | None = None, status: int = 200) -> tuple[str, int]:
@@ -103,16 +105,27 @@ def _form(error: str | None = None, status: int = 200) -> tuple[str, int]:
     return page, status
 
 
+def _failures_key() -> str:
+    # remote_addr is the client's own address once RELAY_PROXY_HOPS trusts the proxies.
+    return key("rl", "dashboard-login", request.remote_addr or "unknown")
+
+
 def _throttled() -> int:
-    """Seconds to wait before trying again, or 0. A Redis outage must not lock the admin out."""
-    address = request.remote_addr or "unknown"
+    """Seconds to wait before trying again, or 0. Only failed sign-ins count, so a
+    right token always works until someone has guessed wrong too often from this
+    address. A Redis outage must not lock the admin out."""
     try:
-        decision = ratelimit.hit(
-            get_redis(), key("rl", "dashboard-login", address), LOGIN_LIMIT, LOGIN_WINDOW
-        )
+        failures = ratelimit.peek(get_redis(), _failures_key(), LOGIN_WINDOW)
     except (RedisError, OSError):
         return 0
-    return 0 if decision.allowed else int(decision.retry_after + 0.999)
+    return failures.retry_after_if_over(LOGIN_LIMIT)
+
+
+def _count_failure() -> None:
+    try:
+        ratelimit.hit(get_redis(), _failures_key(), LOGIN_LIMIT, LOGIN_WINDOW)
+    except (RedisError, OSError):
+        pass
 
 
 @bp.get("/login")
@@ -136,6 +149,7 @@ def login_post() -> ResponseReturnValue:
     with db_session() as s:
         credential = _credential(s, presented)
     if credential is None:
+        _count_failure()
         return _form("That admin token is not valid (or it was revoked).", 401)
     session.clear()  # nothing from before sign-in carries over
     session[SESSION_KEY] = {"credential": credential, "at": int(time.time())}

@@ -55,10 +55,13 @@ def _guard() -> ResponseReturnValue | None:
     return redirect(url_for("dashboard.login", next=target))
 
 
-@bp.after_request
+@bp.after_app_request
 def _headers(response: Response) -> Response:
-    for name, value in HEADERS.items():
-        response.headers[name] = value
+    """App-wide hook, path-scoped: a 404 or 405 under /dashboard never reaches the
+    blueprint's own hooks, and must carry the same headers."""
+    if request.path == "/dashboard" or request.path.startswith("/dashboard/"):
+        for name, value in HEADERS.items():
+            response.headers[name] = value
     return response
 
 

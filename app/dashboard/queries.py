@@ -31,8 +31,6 @@ def hook_names(s: Session, ids: Iterable[str]) -> dict[str, str]:
     return {hid: f"{name} (deleted)" if deleted else name for hid, name, deleted in rows}
 
 
-def connection_names(s: Session, ids: Iterable[str | None] | None = None) -> dict[str, str]:
-    query = select(Connection.id, Connection.name)
-    if ids is not None:
-        query = query.where(Connection.id.in_({i for i in ids if i}))
+def connection_names(s: Session, ids: Iterable[str | None]) -> dict[str, str]:
+    query = select(Connection.id, Connection.name).where(Connection.id.in_({i for i in ids if i}))
     return {cid: name for cid, name in s.execute(query)}

@@ -25,7 +25,11 @@ STATUS_LABELS: dict[str, str] = {
     JobStatus.CANCELED.value: "Canceled",
 }
 # An attempt's outcome (app.jobs.outcome.Verdict); the other outcomes read like statuses.
-OUTCOME_LABELS = {"retry": "Will be retried"}
+OUTCOME_LABELS = {
+    "retry": "Will be retried",
+    "worker_lost": "Lost (the worker stopped)",
+    "attempt_lost": "Lost (could not be recorded)",
+}
 # Statuses that want a person's attention; their counts are highlighted.
 ATTENTION = (JobStatus.NEEDS_REVIEW, JobStatus.FAILED)
 

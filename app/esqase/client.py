@@ -32,6 +32,8 @@ class Call:
     status: int | None
     duration_ms: int
     error: str | None = None
+    # False only when the request provably never left (connect failed).
+    sent: bool = True
 
 
 @dataclass(frozen=True)
@@ -136,21 +138,22 @@ class EsqaseClient:
         started = time.monotonic()
         status: int | None = None
         error: str | None = None
+        sent = True
         try:
             try:
                 response = self._http.request(
                     method, self._base + path, headers=self._auth, **kwargs
                 )
             except httpx.ConnectError as exc:
-                error = "connection failed"
+                error, sent = "connection failed", False
                 raise NotSent(
                     _describe(exc, "connection failed"), method=method, path=path
                 ) from exc
             except httpx.ConnectTimeout as exc:
-                error = "connect timeout"
+                error, sent = "connect timeout", False
                 raise NotSent("connect timed out", method=method, path=path) from exc
             except httpx.PoolTimeout as exc:
-                error = "pool timeout"
+                error, sent = "pool timeout", False
                 raise NotSent("no free connection in the pool", method=method, path=path) from exc
             except (
                 httpx.TimeoutException,
@@ -163,7 +166,7 @@ class EsqaseClient:
             except (httpx.HTTPError, httpx.InvalidURL):
                 # e.g. LocalProtocolError, whose message quotes the offending header:
                 # that could be the Authorization header, so nothing of it is kept.
-                error = "the request could not be built"
+                error, sent = "the request could not be built", False
                 raise NotSent(error, method=method, path=path) from None
             status = response.status_code
             if response.is_success:
@@ -172,7 +175,7 @@ class EsqaseClient:
         finally:
             if self.on_call:
                 duration = int((time.monotonic() - started) * 1000)
-                self.on_call(Call(method, path, status, duration, error))
+                self.on_call(Call(method, path, status, duration, error, sent))
 
 
 def _path(resource: str, id: str | None = None) -> str:

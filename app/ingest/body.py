@@ -14,6 +14,7 @@ from typing import Any, Literal
 from flask import Request
 
 from ..errors import BadRequest, UnsupportedMediaType
+from ..text import NotText, check_text
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 JSON_TYPES = ("application/json",)
@@ -36,7 +37,7 @@ def read_body(request: Request) -> Body:
         return Body("json", _json_object(request.get_data(cache=True)))
     if mtype in FORM_TYPES:
         fields = request.form.to_dict(flat=False)
-        check_text(fields)
+        _text(fields)
         return Body("form", fields, tuple(sorted(request.files.keys())))
     if not mtype and not request.get_data(cache=True):
         return Body("json", {})
@@ -80,7 +81,7 @@ def _json_object(raw: bytes) -> dict[str, Any]:
             f"not {type(value).__name__ if value is not None else 'null'}.",
             code="invalid_json",
         )
-    check_text(value)
+    _text(value)
     return value
 
 
@@ -92,28 +93,8 @@ def _invalid(why: str) -> BadRequest:
     )
 
 
-def check_text(value: Any, path: str = "", depth: int = 0) -> None:
-    """Every string must be real text: no NUL, no lone surrogate (JSON's ``\\ud800``).
-    Either would be accepted here and fail later, in SQL or on the way to Esqase."""
-    if depth > 64:
-        raise BadRequest("The body is nested more than 64 levels deep.", code="invalid_body")
-    if isinstance(value, str):
-        bad = "\x00" in value
-        if not bad:
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                bad = True
-        if bad:
-            raise BadRequest(
-                f"The field {path or '/'} contains characters that are not text "
-                "(a NUL or a broken unicode escape).",
-                code="invalid_body",
-            )
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            check_text(key, path, depth + 1)
-            check_text(item, f"{path}/{key}", depth + 1)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            check_text(item, f"{path}/{index}", depth + 1)
+def _text(value: Any) -> None:
+    try:
+        check_text(value)
+    except NotText as exc:
+        raise BadRequest(f"The field {exc.path}: {exc.message}.", code="invalid_body") from None

@@ -23,19 +23,27 @@ from . import events
 from .outcome import Verdict, is_write, retry_or_give_up
 
 
-def release(job_id: str, worker: str | None, attempt: int, why: str) -> JobStatus | None:
-    """Move the job out of ``running``; ``None`` if someone else already did."""
+def release(
+    job_id: str, worker: str | None, attempt: int, why: str, code: str = "worker_lost"
+) -> JobStatus | None:
+    """Move the job out of ``running``; ``None`` if someone else already did, or if the
+    worker has moved on to a later attempt of it since ``attempt`` was read."""
     now = utcnow()
     with get_db().session() as s:
         row = s.scalar(select(Attempt).where(Attempt.job_id == job_id, Attempt.number == attempt))
         calls: list[dict[str, Any]] = (row.calls if row else None) or []
         job = s.get(Job, job_id)
-        if job is None or job.status != JobStatus.RUNNING or job.worker != worker:
+        if (
+            job is None
+            or job.status != JobStatus.RUNNING
+            or job.worker != worker
+            or job.attempts_made != attempt
+        ):
             return None
         values: dict[str, Any]
         if any(is_write(c["method"]) and c.get("status") is None for c in calls):
             error = {
-                "code": "worker_lost",
+                "code": code,
                 "message": f"{why} after sending a create and before its answer; check "
                 "Esqase for the record, then retry or cancel this job",
                 "details": [],
@@ -46,7 +54,7 @@ def release(job_id: str, worker: str | None, attempt: int, why: str) -> JobStatu
             outcome = retry_or_give_up(
                 why, attempt - job.budget_start, current_app.config["RETRY_SCHEDULE"]
             )
-            error = {"code": "worker_lost", "message": outcome.reason, "details": []}
+            error = {"code": code, "message": outcome.reason, "details": []}
             delay = outcome.delay
             if outcome.verdict is Verdict.RETRY:
                 values = {
@@ -58,13 +66,18 @@ def release(job_id: str, worker: str | None, attempt: int, why: str) -> JobStatu
                 values = {"status": JobStatus.FAILED, "error": error, "finished_at": now}
         moved = s.execute(
             update(Job)
-            .where(Job.id == job_id, Job.status == JobStatus.RUNNING, Job.worker == worker)
+            .where(
+                Job.id == job_id,
+                Job.status == JobStatus.RUNNING,
+                Job.worker == worker,
+                Job.attempts_made == attempt,
+            )
             .values(**values)
         )
         if moved.rowcount != 1:  # type: ignore[attr-defined]
             return None
         if row is not None and row.finished_at is None:
-            row.finished_at, row.outcome, row.error = now, "worker_lost", error
+            row.finished_at, row.outcome, row.error = now, code, error
         s.flush()
         s.refresh(job)
         event_ids = events.record_for(s, job)

@@ -1,9 +1,11 @@
 """One attempt of one job: claim it, call Esqase, record what happened, decide what's next.
 
-The claim is a conditional UPDATE (``queued``/``retrying`` -> ``running``):
-RQ may deliver a job twice, and the second delivery must do nothing. A POST
-is noted in the attempt row *before* it is sent, so if this process dies the
-sweeper knows whether a create may have happened.
+The claim is a conditional UPDATE (``queued``/``retrying`` and due ->
+``running``): RQ may deliver a job twice or early, and such a delivery does
+nothing. Before a POST leaves, the attempt checks that it still owns the job
+and notes the POST in its row, in one transaction: an attempt the sweeper
+took back never sends, and if this process dies the sweeper knows whether a
+create may have happened.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from actions import ActionFailed, Context, get_action
 from app.esqase import ApiError, Call, EsqaseClient, EsqaseError
@@ -32,6 +34,9 @@ from .outcome import Outcome, Verdict, classify, is_write
 from .recovery import release
 
 log = logging.getLogger(__name__)
+
+# Machines' clocks differ a little; RQ's scheduler rounds due times up to whole seconds.
+CLOCK_SLACK = 1.0
 
 VERDICT_STATUS = {
     Verdict.SUCCEEDED: JobStatus.SUCCEEDED,
@@ -59,6 +64,8 @@ def run_job(job_id: str) -> str:
             return "missing"
         if job.status not in RUNNABLE_STATUSES:
             return f"skipped:{job.status}"
+        if job.next_attempt_at and job.next_attempt_at > utcnow() + timedelta(seconds=CLOCK_SLACK):
+            return "skipped:not_due"
         conn = s.get(Connection, job.connection_id) if job.connection_id else None
 
     delay = _rate_limited(conn)
@@ -69,7 +76,7 @@ def run_job(job_id: str) -> str:
     claim = _claim(job_id)
     if claim is None:
         return "skipped:claimed"
-    liveness.beat(get_redis(), current_app.config["WORKER_TTL"], claim.worker)
+    liveness.beat(get_redis(), current_app.config["WORKER_TTL"])
     try:
         return _attempt(claim)
     except BaseException:
@@ -77,7 +84,13 @@ def run_job(job_id: str) -> str:
         # hand the job back now rather than leave it "running" behind a live worker.
         log.exception("job %s: attempt %s could not be recorded", job_id, claim.attempt)
         try:
-            release(job_id, claim.worker, claim.attempt, "the attempt could not be recorded")
+            release(
+                job_id,
+                claim.worker,
+                claim.attempt,
+                "the attempt could not be recorded",
+                code="attempt_lost",
+            )
         except Exception:  # noqa: BLE001 - the sweeper's overdue pass is the last resort
             log.exception("job %s: could not release it either", job_id)
         raise
@@ -103,11 +116,18 @@ def _postpone(job_id: str, delay: float) -> None:
 
 
 def _claim(job_id: str) -> Claim | None:
+    """Only a runnable job whose time has come: an extra or early copy of its RQ job
+    (a sweeper's re-enqueue, a manual retry's) must not skip the backoff."""
     worker = liveness.worker_id()
+    due = utcnow() + timedelta(seconds=CLOCK_SLACK)
     with get_db().session() as s:
         result = s.execute(
             update(Job)
-            .where(Job.id == job_id, Job.status.in_(RUNNABLE_STATUSES))
+            .where(
+                Job.id == job_id,
+                Job.status.in_(RUNNABLE_STATUSES),
+                or_(Job.next_attempt_at.is_(None), Job.next_attempt_at <= due),
+            )
             .values(
                 status=JobStatus.RUNNING,
                 worker=worker,
@@ -188,15 +208,34 @@ def _call_dict(call: Call) -> dict[str, Any]:
         "status": call.status,
         "duration_ms": call.duration_ms,
         "error": call.error,
+        "sent": call.sent,
     }
 
 
+class AttemptSuperseded(Exception):
+    """This attempt no longer owns its job (the sweeper took it back): send nothing more."""
+
+
 def _note_send(claim: Claim, calls: list[dict[str, Any]], method: str, path: str) -> None:
-    """Persist "a POST is about to leave" so a dead worker's attempt can be judged."""
+    """Before a POST leaves: check this attempt still owns the job, and persist "a POST
+    is about to leave" so a lost attempt can be judged. Both in one transaction, so a
+    sweeper cannot take the job back between the check and the send."""
     if not is_write(method):
         return
     pending = [*calls, {"method": method, "path": path, "status": None, "sent": True}]
     with get_db().session() as s:
+        owned = s.execute(
+            update(Job)
+            .where(
+                Job.id == claim.job_id,
+                Job.status == JobStatus.RUNNING,
+                Job.worker == claim.worker,
+                Job.attempts_made == claim.attempt,
+            )
+            .values(updated_at=utcnow())
+        )
+        if owned.rowcount != 1:  # type: ignore[attr-defined]
+            raise AttemptSuperseded(claim.job_id)
         s.execute(
             update(Attempt)
             .where(Attempt.job_id == claim.job_id, Attempt.number == claim.attempt)

@@ -4,9 +4,8 @@ Every ``SWEEP_INTERVAL`` seconds one worker (a Redis lock elects it):
 
 1. recovers ``running`` jobs whose worker's liveness key expired, or that
    have run past ``JOB_TIMEOUT`` (the worker lives but lost track of it):
-   back to ``retrying`` unless the lost attempt had sent a POST that never
-   got an answer, in which case a create may have happened and a person
-   decides (``needs_review``);
+   see :mod:`app.jobs.recovery` (retry on the job's schedule, ``failed``
+   when its retries are spent, ``needs_review`` if a POST went unanswered);
 2. enqueues ``queued``/``retrying`` jobs that are due but have no RQ job
    (Redis was down at ingest, or lost its data);
 3. does the same for pending callback events;
@@ -39,7 +38,6 @@ from .recovery import release
 log = logging.getLogger(__name__)
 
 BATCH = 500
-LIVE_RQ_STATES = {"queued", "scheduled", "started", "deferred"}
 
 
 @dataclass
@@ -73,27 +71,39 @@ def sweep_once(*, force: bool = False) -> SweepReport | None:
 
 
 def _move_overdue_scheduled(report: SweepReport, grace: float) -> None:
-    """Enqueue delayed RQ jobs more than ``grace`` seconds overdue (a double enqueue is
-    harmless: the claim in SQL lets only one run)."""
+    """Enqueue delayed RQ jobs more than ``grace`` seconds overdue. Enqueue and removal
+    go in one transaction, so the job is never in neither place; a copy that RQ's own
+    scheduler also enqueues finds its job claimed (the SQL claim lets one run)."""
     cutoff = int(time.time() - grace)
+    redis = get_redis()
     for name in (RELAY_QUEUE, CALLBACK_QUEUE):
         q = queue(name)
         registry = q.scheduled_job_registry
         for rq_id in registry.get_jobs_to_schedule(cutoff):
             job = q.fetch_job(rq_id)
-            registry.remove(rq_id)
+            with redis.pipeline() as pipe:
+                if job is not None:
+                    q.enqueue_job(job, pipeline=pipe)
+                registry.remove(rq_id, pipeline=pipe)
+                pipe.execute()
             if job is not None:
-                q.enqueue_job(job)
                 report.rescheduled.append(rq_id)
 
 
-def _rq_alive(rq_id: str) -> bool:
+def _rq_alive(rq_id: str, queue_name: str) -> bool:
+    """Will RQ run this job on its own? Its status alone can lie (a job hash says
+    "scheduled" after it fell out of the registry), so look where the status says it is."""
     try:
         job = RQJob.fetch(rq_id, connection=get_redis(), serializer=JSONSerializer)
     except NoSuchJobError:
         return False
-    status = job.get_status(refresh=False)
-    return status is not None and str(getattr(status, "value", status)) in LIVE_RQ_STATES
+    status = str(getattr(job.get_status(refresh=False), "value", job.get_status(refresh=False)))
+    q = queue(queue_name)
+    if status == "scheduled":
+        return get_redis().zscore(q.scheduled_job_registry.key, rq_id) is not None
+    if status == "queued":
+        return q.get_job_position(rq_id) is not None
+    return status in ("started", "deferred")
 
 
 def _recover_dead(report: SweepReport) -> None:
@@ -107,13 +117,15 @@ def _recover_dead(report: SweepReport) -> None:
             .limit(BATCH)
         ).all()
     for job_id, worker, attempt, updated_at in running:
-        if worker and liveness.alive(redis, worker) and updated_at > overdue:
+        alive = worker is not None and liveness.alive(redis, worker)
+        if alive and updated_at > overdue:
             continue
-        _recover(job_id, worker, attempt, report)
+        why = "the attempt ran past JOB_TIMEOUT" if alive else "the worker stopped mid-attempt"
+        _recover(job_id, worker, attempt, why, report)
 
 
-def _recover(job_id: str, worker: str | None, attempt: int, report: SweepReport) -> None:
-    status = release(job_id, worker, attempt, "the worker stopped mid-attempt")
+def _recover(job_id: str, worker: str | None, attempt: int, why: str, report: SweepReport) -> None:
+    status = release(job_id, worker, attempt, why)
     if status == JobStatus.NEEDS_REVIEW:
         report.to_review.append(job_id)
     elif status is not None:
@@ -134,7 +146,8 @@ def _enqueue_stranded(report: SweepReport, grace: timedelta) -> None:
             .limit(BATCH)
         ).all()
     for job_id, attempts in rows:
-        if not _rq_alive(rq_job_id(job_id, attempts)) and enqueue_job(job_id, attempt=attempts):
+        alive = _rq_alive(rq_job_id(job_id, attempts), RELAY_QUEUE)
+        if not alive and enqueue_job(job_id, attempt=attempts):
             report.enqueued.append(job_id)
 
 
@@ -154,7 +167,6 @@ def _enqueue_stranded_events(report: SweepReport, grace: timedelta) -> None:
             .limit(BATCH)
         ).all()
     for event_id, attempts in rows:
-        if not _rq_alive(rq_job_id(event_id, attempts)) and enqueue_event(
-            event_id, attempt=attempts
-        ):
+        alive = _rq_alive(rq_job_id(event_id, attempts), CALLBACK_QUEUE)
+        if not alive and enqueue_event(event_id, attempt=attempts):
             report.events_enqueued.append(event_id)

@@ -1,4 +1,4 @@
-"""JSON Schemas for admin request bodies: types, lengths that fit the columns, no NUL.
+"""JSON Schemas for admin request bodies: types and lengths that fit the columns.
 
 The same explained validation as hook payloads, so an admin gets every
 problem at once, each with its path.
@@ -12,12 +12,11 @@ from typing import Any
 from app.payload import explain, validator_for
 
 from ..errors import ValidationFailed
-
-TEXT = "^[^\\u0000]*$"
+from ..text import NotText, check_text
 
 
 def _text(max_length: int, min_length: int = 0) -> dict[str, Any]:
-    return {"type": "string", "minLength": min_length, "maxLength": max_length, "pattern": TEXT}
+    return {"type": "string", "minLength": min_length, "maxLength": max_length}
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
@@ -92,6 +91,12 @@ SECRET_PATHS = {
 
 
 def problems(name: str, body: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every problem; a string that is not text (NUL, lone surrogate) comes first and
+    alone, since nothing else about such a body can be stored or shown safely."""
+    try:
+        check_text(body)
+    except NotText as exc:
+        return [{"path": exc.path, "message": exc.message}]
     found = []
     for problem in explain(_validator(name), body):
         detail = problem.to_dict()

@@ -228,3 +228,26 @@ def test_sign_in_never_redirects_off_the_dashboard(app, client):
 def test_repeated_wrong_tokens_are_slowed_down(client):
     statuses = [sign_in(client, "guess").status_code for _ in range(21)]
     assert 429 in statuses  # 10 a window; 21 tries span at most two windows
+
+
+def test_next_cannot_climb_out_of_the_dashboard(client):
+    from app.dashboard.auth import _safe_next
+
+    with client.application.test_request_context():
+        fallback = _safe_next(None)
+        assert _safe_next("/dashboard/../../evil") == fallback
+        assert _safe_next("/dashboard/jobs?status=failed") == "/dashboard/jobs?status=failed"
+
+
+def test_dashboard_404s_carry_the_security_headers(client):
+    response = client.get("/dashboard/no-such-page")
+    assert response.status_code == 404
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_right_sign_ins_do_not_count_toward_the_throttle(app):
+    """Behind one load balancer every admin shares an address: only guesses may lock it."""
+    for _ in range(12):
+        client = app.test_client()
+        assert sign_in(client, app.config["ADMIN_TOKEN"]).status_code == 302

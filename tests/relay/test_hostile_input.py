@@ -140,3 +140,27 @@ def test_a_key_that_would_break_the_header_never_reaches_a_log(esqase, caplog):
     text = "".join(traceback.format_exception(err.value))
     assert "esq_secret_key" not in text
     assert json.dumps(str(err.value))
+
+
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [
+        ("/api/v1/connections", {"name": "\ud800x", "api_key": "esq_live_abcdefgh"}),
+        ("/api/v1/jobs/retry", {"q": "\ud800"}),
+        (
+            "/api/v1/hooks",
+            {
+                "name": "x",
+                "action": "leads.create",
+                "connection_id": "c",
+                "mapping": {"\ud800": "a"},
+            },
+        ),
+    ],
+    ids=["connection-name", "bulk-retry-q", "mapping-key"],
+)
+def test_lone_surrogates_in_admin_bodies_are_refused(client, admin, url, body):
+    response = client.post(
+        url, data=json.dumps(body), content_type="application/json", headers=admin
+    )
+    assert response.status_code in (400, 422), response.get_data(as_text=True)[:300]
