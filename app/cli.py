@@ -347,6 +347,16 @@ def purge(days: int | None) -> None:
     click.echo(f"purged {n} job(s)")
 
 
+@cli.command("reencrypt")
+def reencrypt() -> None:
+    """Re-seal every stored key and secret under the newest RELAY_SECRET_KEY."""
+    from .services.reencrypt import reencrypt as do_reencrypt
+
+    with _session() as s:
+        n = do_reencrypt(s)
+    click.echo(f"re-encrypted {n} secret(s) under the newest key; older keys can go")
+
+
 def main() -> None:
     from .errors import RelayError
 

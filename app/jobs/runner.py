@@ -28,7 +28,7 @@ from ..http import esqase_http
 from ..models import RUNNABLE_STATUSES, Attempt, Connection, Job, JobStatus, utcnow
 from ..queues import enqueue_job
 from ..redis_conn import get_redis, key
-from ..vault import get_vault
+from ..vault import VaultError, get_vault
 from . import events, liveness
 from .outcome import Outcome, Verdict, classify, is_write
 from .recovery import release
@@ -169,7 +169,12 @@ def _attempt(claim: Claim) -> str:
                 "the connection this hook uses was deleted", code="connection_deleted"
             )
         action = get_action(action_name)
-        key = get_vault().decrypt(conn.api_key_encrypted)
+        try:
+            key = get_vault().decrypt(conn.api_key_encrypted)
+        except VaultError as unreadable:
+            raise ActionFailed(
+                f"{unreadable}; give the connection its key again", code="connection_unreadable"
+            ) from None
         client = EsqaseClient(
             conn.base_url,
             key,

@@ -16,7 +16,7 @@ from ..http import esqase_http
 from ..ids import looks_like_id
 from ..jobs.present import iso
 from ..models import Connection, ConnectionStatus, Hook, utcnow
-from ..vault import get_vault
+from ..vault import VaultError, get_vault
 from . import bodies
 
 
@@ -125,9 +125,17 @@ def delete(session: Session, conn_id: str) -> None:
 def check(session: Session, conn_id: str) -> dict[str, Any]:
     """Try the key against Esqase with the cheapest read, and report what it can do."""
     conn = get(session, conn_id)
+    try:
+        key = get_vault().decrypt(conn.api_key_encrypted)
+    except VaultError as exc:
+        raise Conflict(
+            f"{exc}; add the old key back to RELAY_SECRET_KEY, or give this "
+            "connection its key again (PATCH api_key).",
+            code="connection_unreadable",
+        ) from None
     client = EsqaseClient(
         conn.base_url,
-        get_vault().decrypt(conn.api_key_encrypted),
+        key,
         http=esqase_http(current_app._get_current_object()),  # type: ignore[attr-defined]
     )
     scopes: dict[str, str] = {}

@@ -78,3 +78,53 @@ def test_key_is_readable_with_any_rotated_key_and_not_without(make_app):
         assert "esq_live_secret" not in str(exc)
     else:
         raise AssertionError("decrypted without the key")
+
+
+def test_a_key_sealed_with_a_removed_secret_key_is_a_clear_error(relay, make_app):
+    from cryptography.fernet import Fernet
+
+    hook = relay.hook("practice-areas.create")
+    other = make_app(SECRET_KEY=Fernet.generate_key().decode())
+    check = other.test_client().post(
+        f"/api/v1/connections/{hook['connection_id']}/check", headers=relay.headers
+    )
+    assert check.status_code == 409
+    assert "RELAY_SECRET_KEY" in check.get_json()["error"]["message"]
+
+    job_id = other.test_client().post(hook["path"], json={"name": "x"}).get_json()["id"]
+    with other.app_context():  # a worker configured without the key that sealed it
+        job = type(relay)(other, other.test_client(), relay.esqase).settle(job_id)
+    assert job["status"] == "failed"  # nothing was sent; retrying cannot help
+    assert "RELAY_SECRET_KEY" in job["error"]["message"]
+
+
+def test_reencrypt_moves_every_secret_to_the_newest_key(relay, make_app):
+    from cryptography.fernet import Fernet
+
+    from app.cli import cli
+    from tests.conftest import TEST_FERNET
+
+    hook = relay.hook("leads.create", verify_sender=True)
+    newest = Fernet.generate_key().decode()
+    rotated = make_app(SECRET_KEY=f"{newest},{TEST_FERNET}")
+    with rotated.app_context():  # the CLI uses the app whose context is active
+        result = rotated.test_cli_runner().invoke(cli, ["reencrypt"])
+    assert result.exit_code == 0, result.output
+    assert "re-encrypted 3 secret(s)" in result.output  # API key, callback + sender secrets
+
+    only_new = make_app(SECRET_KEY=newest)
+    check = only_new.test_client().post(
+        f"/api/v1/connections/{hook['connection_id']}/check", headers=relay.headers
+    )
+    assert check.status_code == 200, check.get_json()
+    assert check.get_json()["data"]["ok"] is True
+    with only_new.app_context():
+        from app.db import session
+        from app.models import Connection, Hook
+        from app.vault import get_vault
+
+        with session() as s:
+            for conn in s.query(Connection):
+                assert get_vault().decrypt(conn.api_key_encrypted)
+            for hook in s.query(Hook):
+                assert get_vault().decrypt(hook.callback_secret_encrypted).startswith("whsec_")
