@@ -96,15 +96,21 @@ class EsqaseClient:
             query["limit"] = limit
         if offset:
             query["offset"] = offset
-        body = self._send("GET", _path(resource), params=query)
+        path = _path(resource)
+        body = self._send("GET", path, params=query)
+        data = body.get("data")
         page = body.get("pagination") or {}
-        data = body.get("data") or []
-        return Page(
-            data=data,
-            limit=int(page.get("limit", len(data))),
-            offset=int(page.get("offset", offset)),
-            total=int(page.get("total", len(data))),
-        )
+        if not isinstance(data, list) or not isinstance(page, dict):
+            raise _unreadable("GET", path, 200)
+        try:
+            return Page(
+                data=data,
+                limit=int(page.get("limit") or len(data)),
+                offset=int(page.get("offset") or offset),
+                total=int(page.get("total") or 0) if "total" in page else len(data),
+            )
+        except (TypeError, ValueError):
+            raise _unreadable("GET", path, 200) from None
 
     def iterate(
         self, resource: str, *, page_size: int | None = None, **params: Any
@@ -119,63 +125,88 @@ class EsqaseClient:
                 return
 
     def create(self, resource: str, data: dict[str, Any]) -> dict[str, Any]:
-        return self._send("POST", _path(resource), json=data)["data"]
+        return self._record("POST", _path(resource), json=data)
 
     def get(self, resource: str, id: str) -> dict[str, Any]:
-        return self._send("GET", _path(resource, id))["data"]
+        return self._record("GET", _path(resource, id))
 
     def update(self, resource: str, id: str, data: dict[str, Any]) -> dict[str, Any]:
-        return self._send("PATCH", _path(resource, id), json=data)["data"]
+        return self._record("PATCH", _path(resource, id), json=data)
 
     def delete(self, resource: str, id: str) -> None:
         self._send("DELETE", _path(resource, id))
 
+    def _record(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        record = self._send(method, path, **kwargs).get("data")
+        if not isinstance(record, dict):
+            raise _unreadable(method, path, 200)
+        return record
+
     # -- the one boundary with httpx -------------------------------------------
 
     def _send(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        """Three phases, three meanings. Building the request (a body that is not JSON,
+        a header that is not ASCII) fails before anything leaves: ``NotSent``. Sending
+        can fail to connect (``NotSent``) or fail after the request went out
+        (``SentNoAnswer``). Once a status is known, an unreadable body is an
+        ``ApiError``. Errors are raised outside the ``except`` blocks on purpose: a
+        chained httpx error could quote the Authorization header."""
+        try:
+            request = self._http.build_request(
+                method, self._base + path, headers=self._auth, **kwargs
+            )
+            failure: Exception | None = None
+        except Exception:  # noqa: BLE001 - any of them means nothing was sent
+            failure = NotSent("the request could not be built", method=method, path=path)
+        if failure is not None:
+            self._observe(Call(method, path, None, 0, "the request could not be built", False))
+            raise failure
+
         if self.on_send:
             self.on_send(method, path)
         started = time.monotonic()
-        status: int | None = None
-        error: str | None = None
-        sent = True
+        response: httpx.Response | None = None
         try:
-            try:
-                response = self._http.request(
-                    method, self._base + path, headers=self._auth, **kwargs
-                )
-            except httpx.ConnectError as exc:
-                error, sent = "connection failed", False
-                raise NotSent(
-                    _describe(exc, "connection failed"), method=method, path=path
-                ) from exc
-            except httpx.ConnectTimeout as exc:
-                error, sent = "connect timeout", False
-                raise NotSent("connect timed out", method=method, path=path) from exc
-            except httpx.PoolTimeout as exc:
-                error, sent = "pool timeout", False
-                raise NotSent("no free connection in the pool", method=method, path=path) from exc
-            except (
-                httpx.TimeoutException,
-                httpx.RemoteProtocolError,
-                httpx.ReadError,
-                httpx.WriteError,
-            ) as exc:
-                error = _describe(exc, "no answer")
-                raise SentNoAnswer(error, method=method, path=path) from exc
-            except (httpx.HTTPError, httpx.InvalidURL):
-                # e.g. LocalProtocolError, whose message quotes the offending header:
-                # that could be the Authorization header, so nothing of it is kept.
-                error, sent = "the request could not be built", False
-                raise NotSent(error, method=method, path=path) from None
-            status = response.status_code
-            if response.is_success:
-                return _json(response, method, path)
-            raise _api_error(response, method, path)
-        finally:
-            if self.on_call:
-                duration = int((time.monotonic() - started) * 1000)
-                self.on_call(Call(method, path, status, duration, error, sent))
+            response = self._http.send(request)
+        except (
+            httpx.ConnectError,
+            httpx.ConnectTimeout,
+            httpx.PoolTimeout,
+            httpx.LocalProtocolError,  # refused to send (e.g. a header h11 rejects)
+            httpx.UnsupportedProtocol,
+        ) as exc:
+            failure = NotSent(_describe(exc, "connection failed"), method=method, path=path)
+        except httpx.HTTPError as exc:
+            failure = SentNoAnswer(_describe(exc, "no answer"), method=method, path=path)
+        duration = int((time.monotonic() - started) * 1000)
+        if response is None:
+            assert failure is not None
+            sent = not isinstance(failure, NotSent)
+            self._observe(Call(method, path, None, duration, _reason(failure), sent))
+            raise failure
+
+        self._observe(Call(method, path, response.status_code, duration))
+        if response.is_success:
+            return _json(response, method, path)
+        raise _api_error(response, method, path)
+
+    def _observe(self, call: Call) -> None:
+        if self.on_call:
+            self.on_call(call)
+
+
+def _reason(error: Exception) -> str:
+    return str(getattr(error, "reason", None) or error)
+
+
+def _unreadable(method: str, path: str, status: int) -> ApiError:
+    return ApiError(
+        status,
+        "the API answered with a body this client cannot read",
+        code="invalid_response",
+        method=method,
+        path=path,
+    )
 
 
 def _path(resource: str, id: str | None = None) -> str:
@@ -185,29 +216,31 @@ def _path(resource: str, id: str | None = None) -> str:
 
 
 def _json(response: httpx.Response, method: str, path: str) -> dict[str, Any]:
-    if not response.content:
-        return {}
     try:
-        body = response.json()
-    except ValueError as exc:
-        raise ApiError(
-            response.status_code,
-            "the API answered with a body that is not JSON",
-            code="invalid_response",
-            method=method,
-            path=path,
-        ) from exc
-    return body if isinstance(body, dict) else {"data": body}
+        body = response.json() if response.content else {}
+    except (ValueError, httpx.HTTPError):
+        body = None
+    if not isinstance(body, dict):
+        raise _unreadable(method, path, response.status_code)
+    return body
 
 
 def _describe(exc: Exception, fallback: str) -> str:
+    """A fixed sentence per kind: httpx messages are never passed on (they can quote
+    request details)."""
     kind = type(exc).__name__
     return {
+        "ConnectError": "connection failed",
+        "ConnectTimeout": "connect timed out",
+        "PoolTimeout": "no free connection in the pool",
         "ReadTimeout": "read timed out",
         "WriteTimeout": "write timed out",
         "RemoteProtocolError": "connection closed without an answer",
         "ReadError": "connection lost while reading the answer",
         "WriteError": "connection lost while sending",
+        "DecodingError": "the answer could not be decoded",
+        "LocalProtocolError": "the request could not be sent as built",
+        "UnsupportedProtocol": "the base URL's scheme is not http or https",
     }.get(kind, fallback)
 
 

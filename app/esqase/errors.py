@@ -54,6 +54,7 @@ class TransportError(EsqaseError):
     def __init__(self, message: str, *, method: str = "", path: str = "") -> None:
         self.method = method
         self.path = path
+        self.reason = message
         super().__init__(f"{method} {path}: {message}".strip(": "))
 
 

@@ -168,3 +168,71 @@ def test_calls_are_observed_without_secrets(esqase, caplog):
     ]
     for text in (str(err.value), repr(err.value), repr(c), caplog.text, repr(calls)):
         assert key not in text
+
+
+def _mock(handler):
+    return EsqaseClient(
+        "http://esqase.test", "esq_secret_key_1234", transport=httpx.MockTransport(handler)
+    )
+
+
+def test_a_create_answered_with_an_undecodable_body_is_not_not_sent():
+    """The POST reached the server: never report it as safe to repeat."""
+
+    def handler(request):
+        return httpx.Response(201, headers={"Content-Encoding": "gzip"}, content=b"not gzip")
+
+    with _mock(handler) as c:
+        with pytest.raises((SentNoAnswer, ApiError)) as err:
+            c.create("contacts", PERSON)
+    assert not isinstance(err.value, NotSent)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"openDate": __import__("datetime").date(2026, 7, 1)}, {"allocation": float("nan")}],
+    ids=["date", "nan"],
+)
+def test_a_body_that_cannot_be_encoded_is_not_sent(body):
+    calls: list[Call] = []
+
+    def handler(request):  # pragma: no cover - must not be reached
+        raise AssertionError("sent")
+
+    with _mock(handler) as c:
+        c.on_call = calls.append
+        with pytest.raises(NotSent):
+            c.create("contacts", body)
+    assert calls and calls[0].sent is False
+
+
+def test_a_non_ascii_key_is_not_sent_and_not_quoted():
+    import traceback
+
+    def handler(request):  # pragma: no cover - must not be reached
+        raise AssertionError("sent")
+
+    with EsqaseClient(
+        "http://esqase.test", "sécret-ключ", transport=httpx.MockTransport(handler)
+    ) as c:
+        with pytest.raises(NotSent) as err:
+            c.list("contacts")
+    text = "".join(traceback.format_exception(err.value)) + repr(err.value.__context__)
+    assert "ключ" not in text and "sécret" not in text
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [b"", b"[]", b'{"data": null}', b'{"data": [], "pagination": {"limit": null, "total": "x"}}'],
+)
+def test_answers_without_the_documented_shape_are_api_errors(payload):
+    def handler(request):
+        return httpx.Response(200, content=payload, headers={"Content-Type": "application/json"})
+
+    with _mock(handler) as c:
+        with pytest.raises(ApiError) as err:
+            if b"pagination" in payload:
+                c.list("contacts")
+            else:
+                c.get("contacts", "c1")
+    assert err.value.code == "invalid_response"
