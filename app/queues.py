@@ -48,13 +48,35 @@ def enqueue_job(job_id: str, attempt: int = 0, delay: float = 0, rq_id: str | No
 
 
 def enqueue_event(event_id: str, attempt: int = 0, delay: float = 0) -> bool:
-    return _enqueue(CALLBACK_QUEUE, DELIVER, event_id, rq_job_id(event_id, attempt), delay)
+    return _enqueue(
+        CALLBACK_QUEUE,
+        DELIVER,
+        event_id,
+        rq_job_id(event_id, attempt),
+        delay,
+        timeout=callback_job_timeout(current_app),
+    )
 
 
-def _enqueue(name: str, func: str, arg: str, rq_id: str, delay: float) -> bool:
+def callback_job_timeout(app: Flask) -> int:
+    """A wall-clock bound on one delivery. httpx's timeouts are per read, so a receiver
+    that drips one byte a second could hold a worker for ever; RQ's job timeout cannot
+    be outwaited."""
+    return int(float(app.config["CALLBACK_TIMEOUT"]) * 3 + 10)
+
+
+def _enqueue(
+    name: str, func: str, arg: str, rq_id: str, delay: float, timeout: int | None = None
+) -> bool:
     try:
         q = queue(name)
-        kwargs = {"job_id": rq_id, "result_ttl": 3600, "failure_ttl": 7 * 86400}
+        kwargs: dict[str, object] = {
+            "job_id": rq_id,
+            "result_ttl": 3600,
+            "failure_ttl": 7 * 86400,
+        }
+        if timeout is not None:
+            kwargs["job_timeout"] = timeout
         if delay > 0:
             # RQ's scheduler keeps whole seconds and would round a time down: round up, so
             # a retry never runs sooner than the Retry-After it honours.

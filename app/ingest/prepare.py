@@ -47,6 +47,13 @@ class Prepared:
         return not self.problems
 
 
+def _properties(schema: dict[str, Any]) -> set[str]:
+    names = set(schema.get("properties") or {})
+    for part in schema.get("allOf") or []:
+        names |= set(part.get("properties") or {})
+    return names
+
+
 def fit_key(key: str) -> str:
     """Keys longer than the column are hashed, never cut: two long keys sharing a
     prefix must stay two keys."""
@@ -82,6 +89,7 @@ def prepare(body: Body, rules: HookRules, schema: dict[str, Any], validator: Any
             return Prepared({}, problems=list(exc.problems))
     else:
         raw = body.fields
+    received = raw
     if rules.preset:
         try:
             raw = PRESETS[rules.preset](raw)
@@ -96,7 +104,11 @@ def prepare(body: Body, rules: HookRules, schema: dict[str, Any], validator: Any
 
     key = None
     if rules.idempotency_field:
+        # The preset's output first (its names), then the body as it arrived (a
+        # provider's own delivery id, e.g. Typeform's form_response.token).
         found = _scalar(lookup(raw, rules.idempotency_field))
+        if found in (None, ""):
+            found = _scalar(lookup(received, rules.idempotency_field))
         if found not in (None, ""):
             key = fit_key(str(found))
 
@@ -107,9 +119,10 @@ def prepare(body: Body, rules: HookRules, schema: dict[str, Any], validator: Any
             return Prepared({}, problems=list(exc.problems))
     else:
         data = dict(raw)
-        if rules.idempotency_field and "." not in rules.idempotency_field.strip("/"):
-            # A top-level id field is the relay's to read, not an action field.
-            data.pop(rules.idempotency_field.strip("/"), None)
+        field_name = (rules.idempotency_field or "").strip("/")
+        if field_name and "." not in field_name and field_name not in _properties(schema):
+            # A top-level id field that is not an action field is the relay's to read.
+            data.pop(field_name, None)
 
     data = (
         coerce(data, schema) if body.kind == "form" or rules.preset else coerce_json(data, schema)

@@ -20,7 +20,7 @@ from ..callbacks import DeliveryResult, deliver
 from ..db import get_db
 from ..http import callback_http
 from ..models import CallbackEvent, Delivery, EventStatus, Hook, Job, JobStatus, utcnow
-from ..queues import enqueue_event
+from ..queues import callback_job_timeout, enqueue_event
 from ..redis_conn import get_redis, key
 from ..vault import VaultError, get_vault
 from .present import hook_url, public_view
@@ -80,8 +80,9 @@ def deliver_event(event_id: str) -> str:
         if event is None or event.status != EventStatus.PENDING:
             return "skipped"
         seen = event.attempts_made
-        # A lease: the sweeper leaves the event alone while this delivery may be in flight.
-        lease = utcnow() + timedelta(seconds=float(app.config["CALLBACK_TIMEOUT"]) + 30)
+        # A lease: the sweeper leaves the event alone while this delivery may be in flight,
+        # which RQ's job timeout bounds.
+        lease = utcnow() + timedelta(seconds=callback_job_timeout(app) + 30)
         claimed = s.execute(
             update(CallbackEvent)
             .where(

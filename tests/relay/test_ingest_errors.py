@@ -179,3 +179,36 @@ def test_a_rejected_delivery_does_not_use_up_its_idempotency_key(relay):
     assert bad.status_code == 422
     good = relay.client.post(hook["path"], json={"name": "Tax"}, headers={"Idempotency-Key": "k1"})
     assert good.status_code == 202
+
+
+def test_an_idempotency_field_that_is_also_an_action_field_is_kept(relay):
+    hook = relay.hook("leads.create", idempotency_field="email")
+    body = {"type": "PERSON", "firstName": "Jane", "email": "jane@example.com"}
+    first = relay.client.post(hook["path"], json=body)
+    second = relay.client.post(hook["path"], json=body)
+    assert second.get_json()["id"] == first.get_json()["id"]
+    job = relay.settle(first.get_json()["id"])
+    assert job["input"]["email"] == "jane@example.com"
+    assert relay.esqase.records("contacts")[0]["emails"] == ["jane@example.com"]
+
+
+def test_a_typeform_delivery_id_dedupes_provider_retries(relay):
+    hook = relay.hook(
+        "leads.create",
+        preset="typeform",
+        idempotency_field="form_response.token",
+        mapping={"type": "kind", "lastName": "last"},
+    )
+    body = {
+        "event_id": "ev1",
+        "form_response": {
+            "token": "tok-9",
+            "hidden": {"kind": "PERSON"},
+            "answers": [{"type": "text", "text": "Doe", "field": {"ref": "last"}}],
+        },
+    }
+    first = relay.client.post(hook["path"], json=body)
+    second = relay.client.post(hook["path"], json=body)
+    assert first.status_code == 202, first.get_json()
+    assert second.headers.get("Idempotent-Replayed") == "true"
+    assert second.get_json()["id"] == first.get_json()["id"]
