@@ -3,11 +3,12 @@
 ``create_app(config)`` builds an independent sandbox; :mod:`sandbox.serve` runs it. Config
 keys (all optional):
 
-- ``SANDBOX_KEYS``: ``{api_key: [scope, ...]}``; scopes ``<resource>:read|write`` or ``*``.
+- ``SANDBOX_KEYS``: ``{api_key: [scope, ...]}``; keys printable ASCII without spaces,
+  scopes ``<resource>:read|write`` or ``*``.
 - ``SANDBOX_CONTROL``: enable the ``/_sandbox`` control surface (default False).
 - ``SANDBOX_DEFAULT_LIMIT`` / ``SANDBOX_MAX_LIMIT``: page size and ceiling (25 / 100).
-- ``SANDBOX_RATE_LIMIT``: ``(requests, per_seconds)`` per key (default (120, 60)); None
-  turns rate limiting off.
+- ``SANDBOX_RATE_LIMIT``: ``(requests, per_seconds)`` per key (default (120, 60)), within
+  the bounds in :mod:`sandbox.ratelimit`; None turns rate limiting off.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
 from sandbox import api, control, errors, hooks
-from sandbox.auth import valid_scope
+from sandbox.auth import valid_key, valid_scope
 from sandbox.faults import FaultQueue
-from sandbox.ratelimit import Limit, RateLimiter
+from sandbox.ratelimit import MAX_RATE_REQUESTS, MAX_RATE_SECONDS, Limit, RateLimiter, valid_limit
 from sandbox.state import EXTENSION, Sandbox, Settings
 from sandbox.store import ApiKey, Store
 
@@ -49,6 +50,8 @@ class _SandboxFlask(Flask):
 def _keys(configured: Mapping[str, Any]) -> dict[str, ApiKey]:
     keys: dict[str, ApiKey] = {}
     for key, scopes in configured.items():
+        if not valid_key(key):
+            raise ValueError("SANDBOX_KEYS: every key must be printable ASCII without spaces")
         bad = [scope for scope in scopes if not valid_scope(scope)]
         if bad:
             raise ValueError(f"SANDBOX_KEYS[...{key[-4:]}]: unknown scopes {bad!r}")
@@ -59,10 +62,14 @@ def _keys(configured: Mapping[str, Any]) -> dict[str, ApiKey]:
 def _rate_limit(value: Any) -> Limit | None:
     if value is None:
         return None
-    requests, per_seconds = value
-    if int(requests) < 1 or float(per_seconds) <= 0:
-        raise ValueError(f"SANDBOX_RATE_LIMIT must be (requests >= 1, per_seconds > 0): {value!r}")
-    return int(requests), float(per_seconds)
+    raw_requests, raw_per_seconds = value
+    requests, per_seconds = int(raw_requests), float(raw_per_seconds)
+    if not valid_limit(requests, per_seconds):
+        raise ValueError(
+            f"SANDBOX_RATE_LIMIT must be (requests 1..{MAX_RATE_REQUESTS}, "
+            f"0 < per_seconds <= {MAX_RATE_SECONDS}): {value!r}"
+        )
+    return requests, per_seconds
 
 
 def _settings(config: Mapping[str, Any]) -> Settings:

@@ -1,8 +1,9 @@
 """Who is calling, and may they do this? Bearer keys and per-resource scopes.
 
-A scope is ``<resource>:read`` (GET) or ``<resource>:write`` (POST, PATCH, DELETE); ``*``
-grants everything. Requests to an unknown resource, or with a method the API does not
-route, need only a valid key: they then fall through to 404 or 405.
+A key is printable ASCII without spaces (:func:`valid_key`). A scope is
+``<resource>:read`` (GET) or ``<resource>:write`` (POST, PATCH, DELETE); ``*`` grants
+everything. Requests to an unknown resource, or with a method the API does not route, need
+only a valid key: they then fall through to 404 or 405.
 """
 
 from __future__ import annotations
@@ -23,6 +24,15 @@ def valid_scope(scope: object) -> bool:
         return False
     resource, _, verb = scope.partition(":")
     return resource in RESOURCES and verb in ("read", "write")
+
+
+def valid_key(key: object) -> bool:
+    """Printable ASCII without spaces: what survives an ``Authorization`` header intact.
+
+    Anything else could never be sent back, and a lone surrogate would even break the
+    lookup of every other key (it cannot be encoded for the comparison).
+    """
+    return isinstance(key, str) and bool(key) and all("!" <= ch <= "~" for ch in key)
 
 
 def bearer_token(header: str | None) -> str | None:

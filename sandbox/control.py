@@ -11,11 +11,11 @@ from typing import Any
 
 from flask import Blueprint, Response
 
-from sandbox.auth import valid_scope
-from sandbox.checks import is_int, is_number
+from sandbox.auth import valid_key, valid_scope
 from sandbox.errors import ApiError, FieldError, field_error, validation_error
 from sandbox.faults import parse_fault
 from sandbox.payload import json_object
+from sandbox.ratelimit import MAX_RATE_REQUESTS, MAX_RATE_SECONDS, valid_rate_limit
 from sandbox.resources import lookup
 from sandbox.state import current
 from sandbox.store import ApiKey
@@ -42,22 +42,19 @@ def _key_errors(body: dict[str, Any]) -> list[FieldError]:
             if not valid_scope(s)
         ]
     key = body.get("key")
-    if key is not None and (not isinstance(key, str) or not key or any(c.isspace() for c in key)):
-        errors.append(field_error("key", "must be a non-empty string without spaces"))
-    limit = body.get("rate_limit")
-    if limit is not None:
-        ok = (
-            isinstance(limit, dict)
-            and set(limit) <= {"requests", "per_seconds"}
-            and is_int(limit.get("requests"))
-            and limit["requests"] >= 1
-            and is_number(limit.get("per_seconds"))
-            and limit["per_seconds"] > 0
+    if key is not None and not valid_key(key):
+        errors.append(
+            field_error("key", "must be a non-empty string of printable ASCII, no spaces")
         )
-        if not ok:
-            errors.append(
-                field_error("rate_limit", "must be {requests: int >= 1, per_seconds > 0}")
+    limit = body.get("rate_limit")
+    if limit is not None and not valid_rate_limit(limit):
+        errors.append(
+            field_error(
+                "rate_limit",
+                f"must be {{requests: whole number 1..{MAX_RATE_REQUESTS}, "
+                f"per_seconds: number > 0 and <= {MAX_RATE_SECONDS}}}",
             )
+        )
     return errors
 
 

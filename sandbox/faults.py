@@ -1,10 +1,12 @@
 """Injected failures, queued by tests through the control surface.
 
-A fault names a method, a path prefix and a kind; each matching request consumes one use of
-the OLDEST matching fault (FIFO), so a test can script "first call 503, second call works"
-with two faults or one fault with ``times=2``. Kinds:
+A fault names a method (one of :data:`METHODS`, any case, stored upper-case; ``*`` for
+all), a path prefix and a kind; each matching request consumes one use of the OLDEST
+matching fault (FIFO), so a test can script "first call 503, second call works" with two
+faults or one fault with ``times=2``. Kinds:
 
-- ``status``: answer ``status`` at once, nothing processed.
+- ``status``: answer ``status`` at once, nothing processed. ``Retry-After`` is sent when
+  ``retry_after`` is given (0 included), and defaults to 1 on a 429.
 - ``latency``: sleep ``seconds``, then process normally.
 - ``process_then_status``: process fully (the write happens), then answer ``status``.
 - ``process_then_drop``: process fully, then close the connection without an answer.
@@ -23,6 +25,7 @@ from typing import Any
 from sandbox.checks import Check, is_int, is_number
 from sandbox.errors import FieldError
 
+METHODS = ("GET", "POST", "PATCH", "DELETE", "PUT", "HEAD", "OPTIONS", "*")
 KINDS = ("status", "latency", "process_then_status", "process_then_drop", "drop")
 STATUS_KINDS = ("status", "process_then_status")
 DROP_KINDS = ("drop", "process_then_drop")
@@ -60,8 +63,8 @@ def parse_fault(body: dict[str, Any]) -> tuple[dict[str, Any], list[FieldError]]
     kind = body.get("kind")
     times = body.get("times", 1)
     status, seconds = body.get("status"), body.get("seconds")
-    if not isinstance(method, str) or not method:
-        c.fail("method", "must be an HTTP method such as POST, or *")
+    if not isinstance(method, str) or not method.isascii() or method.upper() not in METHODS:
+        c.fail("method", f"must be one of {', '.join(METHODS)} (got {method!r})")
     if not isinstance(path, str) or not path.startswith("/"):
         c.fail("path", "must be a path prefix starting with /")
     if kind not in KINDS:

@@ -36,10 +36,10 @@ def _is_api(path: str) -> bool:
 def fault_response(fault: Fault) -> Response:
     status = fault.status or 500
     headers: dict[str, str] = {}
-    if status == 429:
-        headers["Retry-After"] = str(fault.retry_after or 1)
-    elif fault.retry_after is not None:
-        headers["Retry-After"] = str(fault.retry_after)
+    if fault.retry_after is not None:
+        headers["Retry-After"] = str(fault.retry_after)  # 0 included: "retry at once"
+    elif status == 429:
+        headers["Retry-After"] = "1"  # a 429 always says when; 1 s unless the fault chose
     return error_response(status, headers=headers)
 
 

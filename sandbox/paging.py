@@ -2,7 +2,8 @@
 
 A limit above the ceiling is clamped (the documented "per-page ceiling"), while a limit
 below 1, a negative offset, or anything that is not a whole number is a 422 naming the
-parameter: silently fixing those would hide a client bug.
+parameter: silently fixing those would hide a client bug. So is a number too long to
+convert (thousands of digits).
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ def _whole_number(raw: str | None) -> int | None:
     digits = text[1:] if text[:1] in "+-" else text
     if not digits.isdigit() or not digits.isascii():
         return None
-    return int(text)
+    try:
+        return int(text)
+    except ValueError:  # more digits than int() converts (sys.get_int_max_str_digits)
+        return None
 
 
 def page_params(

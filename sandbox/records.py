@@ -123,10 +123,6 @@ def update_matter(store: Store, record: Record, body: Mapping[str, Any]) -> None
     for name in ("description", "closeDate", "solDate", "openDate", "status"):
         if name in body:
             record[name] = body[name]
-    if "clientContactIds" in body:
-        record["clientContactIds"] = _unique(body["clientContactIds"])
-    if "team" in body:
-        record["team"] = _team(body["team"])
     store.touch(record)
 
 

@@ -22,7 +22,7 @@ COMPANY_FIELDS = ("companyName", "tradeName", "companyType")
 NAME_FIELDS = PERSON_FIELDS + COMPANY_FIELDS
 CONTACT_FIELDS = ("type", *NAME_FIELDS, "emails", "phones")
 
-MATTER_FIELDS = (
+MATTER_UPDATE_FIELDS = (
     "practiceAreaId",
     "practiceAreaStageColumnId",
     "openDate",
@@ -31,9 +31,10 @@ MATTER_FIELDS = (
     "closeDate",
     "solDate",
     "status",
-    "clientContactIds",
-    "team",
 )
+# Clients and team are set when a matter is created; the documented update does not take them.
+MATTER_CREATE_ONLY_FIELDS = ("clientContactIds", "team")
+MATTER_FIELDS = MATTER_UPDATE_FIELDS + MATTER_CREATE_ONLY_FIELDS
 MATTER_CREATE_STATUSES = ("ACTIVE", "DRAFT")
 MATTER_STATUSES = ("ACTIVE", "DRAFT", "ARCHIVE")
 TEAM_FIELDS = ("memberId", "role", "allocation")
@@ -45,6 +46,8 @@ LEAD_CREATE_FIELDS = ("type", *NAME_FIELDS, "email", "phone", *LEAD_UPDATE_FIELD
 
 class Lookup(Protocol):
     def practice_area(self, record_id: str) -> Record | None: ...
+
+    def practice_area_even_deleted(self, record_id: str) -> Record | None: ...
 
     def contact(self, record_id: str) -> Record | None: ...
 
@@ -152,11 +155,9 @@ def matter_types_filter(args: Mapping[str, str]) -> list[FieldError]:
 # -- matters -------------------------------------------------------------------
 
 
-def _team(c: Check, *, nullable: bool) -> None:
+def _team(c: Check) -> None:
     team = c.body.get("team")
     if team is None:
-        if "team" in c.body and not nullable:
-            c.fail("team", "must be a list (send [] to remove everyone)")
         return
     if not isinstance(team, list):
         c.fail("team", "must be a list of {memberId, role, allocation} objects")
@@ -180,8 +181,8 @@ def _team(c: Check, *, nullable: bool) -> None:
             c.fail(f"{where}.allocation", f"must be a number from 0 to 100 (got {allocation!r})")
 
 
-def _clients(c: Check, lookup: Lookup, *, nullable: bool) -> None:
-    c.string_list("clientContactIds", nullable=nullable)
+def _clients(c: Check, lookup: Lookup) -> None:
+    c.string_list("clientContactIds")
     ids = c.body.get("clientContactIds")
     if not isinstance(ids, list):
         return
@@ -192,7 +193,7 @@ def _clients(c: Check, lookup: Lookup, *, nullable: bool) -> None:
             c.fail(f"clientContactIds[{index}]", f"no contact with id {contact_id!r}")
 
 
-def _matter_rest(c: Check, lookup: Lookup, area: Record | None, *, creating: bool) -> None:
+def _matter_rest(c: Check, area: Record | None, *, creating: bool) -> None:
     if c.string("practiceAreaStageColumnId", nullable=creating) and area is not None:
         stage_id = c.body["practiceAreaStageColumnId"]
         if stage_id not in {stage["id"] for stage in area["stages"]}:
@@ -207,8 +208,6 @@ def _matter_rest(c: Check, lookup: Lookup, area: Record | None, *, creating: boo
     if creating and c.body.get("status") == "ARCHIVE":
         c.fail("status", "ARCHIVE is only allowed when updating a matter")
     c.enum("status", MATTER_CREATE_STATUSES if creating else MATTER_STATUSES, nullable=creating)
-    _clients(c, lookup, nullable=creating)
-    _team(c, nullable=creating)
 
 
 def matter_create(body: Mapping[str, Any], lookup: Lookup) -> list[FieldError]:
@@ -216,7 +215,9 @@ def matter_create(body: Mapping[str, Any], lookup: Lookup) -> list[FieldError]:
     c.unknown(MATTER_FIELDS)
     area = _practice_area(c, lookup, required=True)
     c.date("openDate", required=True)
-    _matter_rest(c, lookup, area, creating=True)
+    _matter_rest(c, area, creating=True)
+    _clients(c, lookup)
+    _team(c)
     return c.errors
 
 
@@ -224,15 +225,22 @@ def matter_update(
     body: Mapping[str, Any], current: Record | None, lookup: Lookup
 ) -> list[FieldError]:
     c = Check(body)
-    c.unknown(MATTER_FIELDS)
+    refused = {
+        name: "unknown field on update; set when the matter is created"
+        for name in MATTER_CREATE_ONLY_FIELDS
+    }
+    c.unknown(MATTER_UPDATE_FIELDS, refused)
     if "practiceAreaId" in body:
         if body["practiceAreaId"] is None:
             c.fail("practiceAreaId", "must not be null; every matter sits in a practice area")
         area = _practice_area(c, lookup, required=False)
+    elif current is not None:
+        # Staying in its area, even one deleted since: the stage must still be one of its own.
+        area = lookup.practice_area_even_deleted(current["practiceAreaId"])
     else:
-        area = lookup.practice_area(current["practiceAreaId"]) if current else None
+        area = None
     c.date("openDate", nullable=False)
-    _matter_rest(c, lookup, area, creating=False)
+    _matter_rest(c, area, creating=False)
     return c.errors
 
 

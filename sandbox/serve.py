@@ -36,8 +36,12 @@ def start_in_thread(
 ) -> tuple[str, Callable[[], None]]:
     """Start on a daemon thread; returns the base URL and an idempotent shutdown.
 
-    Port 0 picks a free port. Shutdown stops accepting, then waits for requests in flight
-    (werkzeug closes every connection after its response, so none linger).
+    Port 0 picks a free port. Shutdown stops accepting new connections and waits for the
+    serving loop to exit, then closes the listening socket. It does NOT wait for requests
+    in flight: werkzeug handles each on its own daemon thread, which nothing joins, so a
+    request still running (a latency fault, say) may finish after shutdown returns, or be
+    cut off when the process exits. Wait for your own requests' answers before shutting
+    down if they matter.
     """
     server = make_server(host, port, app, threaded=True, request_handler=QuietRequestHandler)
     thread = threading.Thread(

@@ -6,8 +6,19 @@ and public ids must come out gap-free and in order. Callers take ``store.lock`` 
 whole validate-then-write sequence; the methods here assume it is held. Nothing sleeps or
 does I/O while holding it.
 
-Records are plain dicts with the API's camelCase field names; a soft-deleted record keeps
-its place with ``status`` ARCHIVED and a ``deletedAt`` timestamp.
+Records are plain dicts with the API's camelCase field names.
+
+Deleting and archiving are two different things:
+
+- DELETE (any resource) is a soft delete, as the docs say. The record leaves every list and
+  reads, updates and deletes of it answer 404, as if it were gone; internally it keeps its
+  place, marked deleted by a ``deletedAt`` timestamp (and ``status`` set to ``ARCHIVED``,
+  :data:`DELETED`), so the control surface's state can still count it and other records
+  can still name it.
+- A matter's lifecycle status ``ARCHIVE``, set by PATCH, is an ordinary field value: the
+  docs describe status as moving the matter through its lifecycle. An archived matter stays
+  listed and readable, and can be set back to ACTIVE or DRAFT. Only ``deletedAt`` decides
+  whether a record is deleted, never ``status``.
 """
 
 from __future__ import annotations
@@ -113,6 +124,10 @@ class Store:
 
     def practice_area(self, record_id: str) -> Record | None:
         return self.get("practice-areas", record_id)
+
+    def practice_area_even_deleted(self, record_id: str) -> Record | None:
+        """For a matter that stays in an area deleted since: its stages still apply."""
+        return self.find("practice-areas", record_id)
 
     def contact(self, record_id: str) -> Record | None:
         return self.get("contacts", record_id)

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+from flask import Flask
 
 from sandbox import create_app
 from sandbox.serve import start_in_thread
@@ -25,9 +26,16 @@ _TLS = ssl.create_default_context()
 
 
 @pytest.fixture(scope="session")
-def sandbox_url() -> Iterator[str]:
-    app = create_app({"SANDBOX_CONTROL": True, "SANDBOX_KEYS": {CONFIGURED_KEY: ["contacts:read"]}})
-    base_url, shutdown = start_in_thread(app)
+def sandbox_app() -> Flask:
+    """The session's app itself, for the few tests that must reach inside (monkeypatching)."""
+    return create_app(
+        {"SANDBOX_CONTROL": True, "SANDBOX_KEYS": {CONFIGURED_KEY: ["contacts:read"]}}
+    )
+
+
+@pytest.fixture(scope="session")
+def sandbox_url(sandbox_app: Flask) -> Iterator[str]:
+    base_url, shutdown = start_in_thread(sandbox_app)
     yield base_url
     shutdown()
 

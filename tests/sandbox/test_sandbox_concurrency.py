@@ -5,13 +5,38 @@ from __future__ import annotations
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import httpx
+import pytest
+from flask import Flask
+
+from sandbox.state import EXTENSION
+
+
+class _SlowCounters(dict[str, int]):
+    """Public-id counters that pause right after each read, before the caller writes back.
+
+    ``Store.next_public_id`` reads a counter with ``get`` and then stores the next number;
+    the pause widens that read-then-write window so that, were the store lock missing,
+    overlapping creates would read the same number and hand out duplicate public ids.
+    """
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = super().get(key, default)
+        time.sleep(0.001)
+        return value
 
 
 def test_concurrent_creates_get_distinct_sequential_public_ids(
-    api: httpx.Client, make, new_key, http_client
+    api: httpx.Client,
+    make,
+    new_key,
+    http_client,
+    sandbox_app: Flask,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(sandbox_app.extensions[EXTENSION].store, "_sequences", _SlowCounters())
     area = make.practice_area()
     clients = [http_client(new_key("matters:write")) for _ in range(20)]
     barrier = threading.Barrier(20)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 
 import httpx
+import pytest
+
+from sandbox import create_app
 
 # Configured in conftest.py's session app (SANDBOX_KEYS); it must survive every reset.
 CONFIGURED_KEY = "configured-contacts-reader-key-0001"
@@ -120,3 +123,52 @@ def test_control_surface_is_off_by_default(other_sandbox, http_client, expect_er
     client = http_client(base_url=other_sandbox({}))
     expect_error(client.post("/_sandbox/keys", json={"scopes": ["*"]}), 404, "not_found")
     expect_error(client.post("/_sandbox/reset"), 404, "not_found")
+
+
+def test_a_key_with_a_lone_surrogate_is_refused(
+    api: httpx.Client, control: httpx.Client, expect_error
+) -> None:
+    """Stored, it would break the key lookup of every /v1 request (it cannot be encoded)."""
+    body = b'{"scopes": ["*"], "key": "\\ud800x"}'  # httpx will not encode it; send it raw
+    response = control.post(
+        "/_sandbox/keys", content=body, headers={"Content-Type": "application/json"}
+    )
+    expect_error(response, 422, "validation_error", ["key"])
+    assert api.get("/v1/contacts").status_code == 200
+
+
+@pytest.mark.parametrize("key", ["clé-secrète", "nul\x00key", "del\x7fkey"])
+def test_a_key_must_be_printable_ascii(control: httpx.Client, expect_error, key: str) -> None:
+    response = control.post("/_sandbox/keys", json={"scopes": ["*"], "key": key})
+    expect_error(response, 422, "validation_error", ["key"])
+
+
+@pytest.mark.parametrize(
+    "rate_limit",
+    [
+        {"requests": 1, "per_seconds": 86_401},
+        {"requests": 1_000_000_001, "per_seconds": 60},
+    ],
+    ids=["window-over-a-day", "over-a-billion-requests"],
+)
+def test_rate_limit_must_be_within_bounds(
+    control: httpx.Client, expect_error, rate_limit: dict[str, int]
+) -> None:
+    response = control.post("/_sandbox/keys", json={"scopes": ["*"], "rate_limit": rate_limit})
+    expect_error(response, 422, "validation_error", ["rate_limit"])
+
+
+def test_rate_limit_bounds_are_inclusive(control: httpx.Client) -> None:
+    rate_limit = {"requests": 1_000_000_000, "per_seconds": 86_400}
+    response = control.post("/_sandbox/keys", json={"scopes": ["*"], "rate_limit": rate_limit})
+    assert response.status_code == 201, response.text
+
+
+def test_configured_rate_limit_must_be_finite() -> None:
+    with pytest.raises(ValueError, match="SANDBOX_RATE_LIMIT"):
+        create_app({"SANDBOX_RATE_LIMIT": (10, float("nan"))})
+
+
+def test_configured_keys_must_be_printable_ascii() -> None:
+    with pytest.raises(ValueError, match="printable ASCII"):
+        create_app({"SANDBOX_KEYS": {"key with spaces": ["*"]}})

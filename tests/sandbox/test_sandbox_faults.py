@@ -166,3 +166,19 @@ def test_faulted_requests_are_logged(api: httpx.Client, control: httpx.Client) -
 def test_fields_the_kind_would_ignore_are_refused(control: httpx.Client, expect_error) -> None:
     response = control.post("/_sandbox/faults", json={"kind": "drop", "status": 503, "seconds": 1})
     expect_error(response, 422, "validation_error", ["status", "seconds"])
+
+
+def test_status_429_with_retry_after_0_says_0(api: httpx.Client, control: httpx.Client) -> None:
+    add_fault(control, kind="status", status=429, retry_after=0)
+    response = api.get("/v1/contacts")
+    assert response.status_code == 429
+    assert response.headers["Retry-After"] == "0"
+
+
+def test_fault_method_must_be_an_http_method(control: httpx.Client, expect_error) -> None:
+    response = control.post("/_sandbox/faults", json={"method": "FETCH", "kind": "drop"})
+    expect_error(response, 422, "validation_error", ["method"])
+
+
+def test_fault_method_is_case_insensitive(control: httpx.Client) -> None:
+    assert add_fault(control, method="patch", kind="drop")["method"] == "PATCH"

@@ -149,26 +149,68 @@ def test_every_problem_is_listed(api: httpx.Client, expect_error) -> None:
 
 
 def test_update_fields(api: httpx.Client, make) -> None:
-    matter = make.matter(make.practice_area(), description="old")
     client = make.contact()
+    team = [{"memberId": "member-2", "role": "Paralegal", "allocation": 25.5}]
+    matter = make.matter(
+        make.practice_area(), description="old", clientContactIds=[client["id"]], team=team
+    )
     changes = {
         "title": "Renamed",
         "description": None,
         "openDate": "2026-08-01",
+        "closeDate": "2026-12-31",
         "solDate": "2029-01-01",
         "status": "DRAFT",
-        "clientContactIds": [client["id"]],
-        "team": [{"memberId": "member-2", "role": "Paralegal", "allocation": 25.5}],
     }
     data = api.patch(f"/v1/matters/{matter['id']}", json=changes).json()["data"]
     assert data["title"] == "Renamed"
     assert data["description"] is None
     assert data["openDate"] == "2026-08-01"
+    assert data["closeDate"] == "2026-12-31"
     assert data["solDate"] == "2029-01-01"
     assert data["status"] == "DRAFT"
-    assert data["clients"] == [{"id": client["id"], "name": "Jane Doe"}]
-    assert data["team"][0]["allocation"] == 25.5
+    assert data["clients"] == [{"id": client["id"], "name": "Jane Doe"}]  # untouched
+    assert data["team"] == team  # untouched
     assert data["publicId"] == matter["publicId"]
+
+
+def test_update_refuses_client_contact_ids(api: httpx.Client, make, expect_error) -> None:
+    """The documented update does not take clients; they are set when the matter is created."""
+    matter = make.matter(make.practice_area())
+    body = {"clientContactIds": [make.contact()["id"]]}
+    response = api.patch(f"/v1/matters/{matter['id']}", json=body)
+    expect_error(response, 422, "validation_error", ["clientContactIds"])
+
+
+def test_update_refuses_team(api: httpx.Client, make, expect_error) -> None:
+    matter = make.matter(make.practice_area())
+    team = [{"memberId": "member-1", "role": "Associate", "allocation": 50}]
+    response = api.patch(f"/v1/matters/{matter['id']}", json={"team": team})
+    expect_error(response, 422, "validation_error", ["team"])
+
+
+def test_stage_update_is_checked_against_a_deleted_area(
+    api: httpx.Client, make, expect_error
+) -> None:
+    area = make.practice_area()
+    matter = make.matter(area)
+    assert api.delete(f"/v1/practice-areas/{area['id']}").status_code == 204
+    response = api.patch(
+        f"/v1/matters/{matter['id']}", json={"practiceAreaStageColumnId": "no-such-stage"}
+    )
+    expect_error(response, 422, "validation_error", ["practiceAreaStageColumnId"])
+
+
+def test_stage_update_within_a_deleted_area(api: httpx.Client, make) -> None:
+    area = make.practice_area()
+    matter = make.matter(area)
+    api.delete(f"/v1/practice-areas/{area['id']}")
+    done = area["stages"][2]
+    response = api.patch(
+        f"/v1/matters/{matter['id']}", json={"practiceAreaStageColumnId": done["id"]}
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["data"]["stage"] == {"id": done["id"], "name": "Done"}
 
 
 def test_changing_practice_area_moves_to_its_first_stage(api: httpx.Client, make) -> None:

@@ -80,3 +80,9 @@ def test_unknown_query_parameters_are_ignored(api: httpx.Client, make) -> None:
     make.contact()
     page = api.get("/v1/contacts", params={"sort": "name", "q": "jane"}).json()
     assert page["pagination"]["total"] == 1
+
+
+@pytest.mark.parametrize("name", ["limit", "offset"])
+def test_a_number_too_long_to_convert_is_422(api: httpx.Client, expect_error, name: str) -> None:
+    response = api.get("/v1/contacts", params={name: "1" * 5000})
+    expect_error(response, 422, "validation_error", [name])
