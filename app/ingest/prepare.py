@@ -19,6 +19,7 @@ from app.payload import (
     coerce,
     coerce_json,
     explain,
+    strip_meta,
     unflatten,
 )
 
@@ -68,7 +69,13 @@ def lookup(data: Any, path: str) -> Any:
     for part in parts:
         if isinstance(data, dict):
             data = data.get(part)
-        elif isinstance(data, list) and part.isdigit() and int(part) < len(data):
+        elif (
+            isinstance(data, list)
+            and part.isascii()
+            and part.isdigit()
+            and len(part) <= 9
+            and int(part) < len(data)
+        ):
             data = data[int(part)]
         else:
             return None
@@ -93,7 +100,14 @@ def prepare(body: Body, rules: HookRules, schema: dict[str, Any], validator: Any
     if rules.preset:
         try:
             raw = PRESETS[rules.preset](raw)
-        except (PresetError, AttributeError, KeyError, TypeError, ValueError) as exc:
+        except (
+            PresetError,
+            AttributeError,
+            KeyError,
+            TypeError,
+            ValueError,
+            RecursionError,
+        ) as exc:
             detail = f": {exc}" if isinstance(exc, PresetError) else ""
             problem = Problem(
                 path="/",
@@ -118,7 +132,8 @@ def prepare(body: Body, rules: HookRules, schema: dict[str, Any], validator: Any
         except UnflattenError as exc:  # two mapping targets collide: the hook's mistake
             return Prepared({}, problems=list(exc.problems))
     else:
-        data = dict(raw)
+        # The preset's delivery metadata (ids for idempotency) is not action input.
+        data = strip_meta(rules.preset, raw)
         field_name = (rules.idempotency_field or "").strip("/")
         if field_name and "." not in field_name and field_name not in _properties(schema):
             # A top-level id field that is not an action field is the relay's to read.

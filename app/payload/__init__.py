@@ -5,13 +5,14 @@ runs unflatten (form bodies) -> preset and mapping -> coerce -> validate here.
 """
 
 from .coerce import coerce, coerce_json
-from .mapping import PRESETS, PresetError, apply_mapping
+from .mapping import PRESET_META_KEYS, PRESETS, PresetError, apply_mapping, strip_meta
 from .unflatten import UnflattenError, unflatten
 from .validation import MISSING, Problem, explain, validator_for
 
 __all__ = [
     "MISSING",
     "PRESETS",
+    "PRESET_META_KEYS",
     "PresetError",
     "Problem",
     "UnflattenError",
@@ -19,6 +20,7 @@ __all__ = [
     "coerce",
     "coerce_json",
     "explain",
+    "strip_meta",
     "unflatten",
     "validator_for",
 ]

@@ -17,6 +17,24 @@ from typing import Any
 
 Schema = Mapping[str, Any]
 
+NOT_BLANK = "\\S"
+"""The ``pattern`` a text field declares when it must hold a non-space character."""
+
+MAX_INDEX_DIGITS = 18
+"""Longest list index we read: int() refuses more than 4300 digits, and no list is that long."""
+
+
+def is_digits(segment: str) -> bool:
+    """ASCII digits only: ``str.isdigit()`` is also true for '²' and '①', which int() refuses."""
+    return segment.isascii() and segment.isdigit()
+
+
+def list_index(segment: str) -> int | None:
+    """The list index ``segment`` spells (1 to 18 ASCII digits), else None."""
+    if is_digits(segment) and len(segment) <= MAX_INDEX_DIGITS:
+        return int(segment)
+    return None
+
 
 def _parts(schema: Schema) -> Iterator[Schema]:
     yield schema

@@ -8,17 +8,29 @@ so validation can still report the value exactly as the user sent it.
 Form bodies (:func:`coerce`; also used after a form-provider preset), by the
 type the schema declares at each field:
 
-* integer: ``"42"`` -> 42, ``"4.0"`` -> 4 (``"4.5"`` is left as is).
-* number: ``"12.5"`` -> 12.5, ``"60"`` -> 60.
+* integer: ``"42"`` -> 42, ``"4.0"`` -> 4 (``"4.5"`` is left as is). More than 18
+  digits is left as is too (no field takes such a number, and Python's int()
+  refuses more than 4300 digits), so validation quotes it.
+* number: ``"12.5"`` -> 12.5, ``"60"`` -> 60; a whole number of more than 18
+  digits is left as is, like an integer.
 * boolean: true/false, yes/no, 1/0, on/off, in any case.
 * string: a one-element list becomes its string; a number becomes its text.
   A value for a field with an ``enum`` matches case-insensitively (``"high"`` ->
   ``"HIGH"``), and values of fields with an enum, format or pattern (codes,
-  dates, emails) lose surrounding spaces.
-* array: repeated values (``emails=a&emails=b`` or ``emails[]``) as they are; one
-  value is split on commas and newlines when the entries are strings or numbers
-  (``"a@x.com, b@x.com"``); blank entries are dropped; a single object becomes a
-  one-entry list. Each entry is then coerced by ``items``.
+  dates, emails) lose surrounding spaces. The pattern ``\\S`` ("not blank", on
+  names and ids) is no code: those values keep their spaces.
+* array: repeated values (``emails=a&emails=b`` or ``emails[]``) as they are. One
+  value is split into entries when they are plain values, by what they can
+  contain:
+
+  - on commas and newlines for numbers, email addresses (``items`` has
+    ``format: email``: ``"a@x.com, b@x.com"``) and ids (the field's name ends in
+    ``Ids``, like ``clientContactIds``: ``"c1, c2"``), which never hold a comma;
+  - on newlines only for any other text, such as phone numbers
+    (``"+1 555 0100, ext. 12"`` is one phone).
+
+  Blank entries are dropped; a single object becomes a one-entry list. Each
+  entry is then coerced by ``items``.
 * object: coerced field by field.
 * no declared type (or an unknown field): a one-element list becomes its value.
 
@@ -43,7 +55,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ._schema import Schema, items_of, properties_of, required_of, types_of
+from ._schema import NOT_BLANK, Schema, items_of, properties_of, required_of, types_of
 
 __all__ = ["coerce", "coerce_json"]
 
@@ -54,12 +66,14 @@ class _Fail:
 
 _FAIL = _Fail()
 
-_INTEGER = re.compile(r"[+-]?\d+(?:\.0*)?")
+_INTEGER = re.compile(r"[+-]?(\d+)(?:\.0*)?")
+_MAX_DIGITS = 18
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _TRUE = frozenset({"true", "yes", "1", "on"})
 _FALSE = frozenset({"false", "no", "0", "off"})
-_SPLIT = re.compile(r"\r\n|[\r\n,]")
-_SPLITTABLE_ITEMS = frozenset({"string", "integer", "number"})
+_SPLIT_LINES_AND_COMMAS = re.compile(r"\r\n|[\r\n,]")
+_SPLIT_LINES = re.compile(r"\r\n|[\r\n]")
+_NUMERIC_ITEMS = frozenset({"integer", "number"})
 
 
 def coerce(data: Mapping[str, Any], schema: Schema) -> dict[str, Any]:
@@ -87,16 +101,17 @@ def _object(data: Mapping[str, Any], schema: Schema, form: bool) -> dict[str, An
                 out[name] = "" if isinstance(value, list) else value
             continue
         sub = fields.get(name)
-        out[name] = _value(raw, sub, form) if sub is not None else value
+        out[name] = _value(raw, sub, form, str(name)) if sub is not None else value
     return out
 
 
-def _value(raw: Any, schema: Schema, form: bool) -> Any:
+def _value(raw: Any, schema: Schema, form: bool, name: str) -> Any:
+    """``raw`` typed by ``schema``; ``name`` is the field it belongs to (for arrays)."""
     for kind in types_of(schema):
         coercer = _FORM.get(kind) if form else _JSON.get(kind)
         if coercer is None:
             continue
-        result = coercer(raw, schema)
+        result = coercer(raw, schema, name)
         if result is not _FAIL:
             return result
     # Left as sent (a lone form value unwrapped) so validation can quote it.
@@ -106,13 +121,13 @@ def _value(raw: Any, schema: Schema, form: bool) -> Any:
 # --- form coercers ------------------------------------------------------------
 
 
-def _to_string(raw: Any, schema: Schema) -> Any:
+def _to_string(raw: Any, schema: Schema, name: str) -> Any:
     value = _unwrap(raw)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     if not isinstance(value, str):
         return _FAIL
-    if "enum" in schema or "format" in schema or "pattern" in schema:
+    if "enum" in schema or "format" in schema or schema.get("pattern", NOT_BLANK) != NOT_BLANK:
         value = value.strip()
     options = [e for e in schema.get("enum", ()) if isinstance(e, str)]
     if value not in options:
@@ -122,7 +137,7 @@ def _to_string(raw: Any, schema: Schema) -> Any:
     return value
 
 
-def _to_integer(raw: Any, schema: Schema) -> Any:
+def _to_integer(raw: Any, schema: Schema, name: str) -> Any:
     value = _unwrap(raw)
     if isinstance(value, bool):
         return _FAIL
@@ -130,12 +145,12 @@ def _to_integer(raw: Any, schema: Schema) -> Any:
         return value
     if isinstance(value, float):
         return int(value) if value.is_integer() else _FAIL
-    if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
-        return int(value.strip().split(".")[0])
+    if isinstance(value, str):
+        return _whole(value.strip())
     return _FAIL
 
 
-def _to_number(raw: Any, schema: Schema) -> Any:
+def _to_number(raw: Any, schema: Schema, name: str) -> Any:
     value = _unwrap(raw)
     if isinstance(value, bool):
         return _FAIL
@@ -143,13 +158,21 @@ def _to_number(raw: Any, schema: Schema) -> Any:
         return value
     if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
         if _INTEGER.fullmatch(value.strip()):
-            return int(value.strip().split(".")[0])
+            return _whole(value.strip())
         number = float(value)
         return _FAIL if math.isinf(number) else number
     return _FAIL
 
 
-def _to_boolean(raw: Any, schema: Schema) -> Any:
+def _whole(text: str) -> Any:
+    """``"42"``, ``"-4.0"`` as an int; _FAIL for anything else or more than 18 digits."""
+    match = _INTEGER.fullmatch(text)
+    if not match or len(match.group(1)) > _MAX_DIGITS:
+        return _FAIL
+    return int(text.split(".")[0])
+
+
+def _to_boolean(raw: Any, schema: Schema, name: str) -> Any:
     value = _unwrap(raw)
     if isinstance(value, bool):
         return value
@@ -164,14 +187,14 @@ def _to_boolean(raw: Any, schema: Schema) -> Any:
     return _FAIL
 
 
-def _to_array(raw: Any, schema: Schema) -> Any:
+def _to_array(raw: Any, schema: Schema, name: str) -> Any:
     items = items_of(schema)
-    splittable = bool(set(types_of(items)) & _SPLITTABLE_ITEMS)
+    splitter = _splitter(items, name)
     if isinstance(raw, str):
-        entries: list[Any] = _split(raw) if splittable else [raw]
+        entries: list[Any] = _split(raw, splitter) if splitter else [raw]
     elif isinstance(raw, list):
-        if len(raw) == 1 and isinstance(raw[0], str) and splittable:
-            entries = _split(raw[0])
+        if len(raw) == 1 and isinstance(raw[0], str) and splitter:
+            entries = _split(raw[0], splitter)
         else:
             entries = list(raw)
     elif isinstance(raw, Mapping):
@@ -179,17 +202,29 @@ def _to_array(raw: Any, schema: Schema) -> Any:
     else:
         entries = [raw]
     kept = [e for e in entries if not _is_blank(_unwrap(e), form=True)]
-    return [_value(e, items, form=True) if items else _unwrap(e) for e in kept]
+    return [_value(e, items, form=True, name=name) if items else _unwrap(e) for e in kept]
 
 
-def _to_object(raw: Any, schema: Schema) -> Any:
+def _splitter(items: Schema, name: str) -> re.Pattern[str] | None:
+    """How one text value of the array ``name`` splits into entries (see the module doc)."""
+    types = set(types_of(items))
+    if types & _NUMERIC_ITEMS:
+        return _SPLIT_LINES_AND_COMMAS
+    if "string" not in types:
+        return None
+    if items.get("format") == "email" or name == "ids" or name.endswith("Ids"):
+        return _SPLIT_LINES_AND_COMMAS
+    return _SPLIT_LINES
+
+
+def _to_object(raw: Any, schema: Schema, name: str) -> Any:
     value = _unwrap(raw)
     if isinstance(value, Mapping):
         return _object(value, schema, form=True)
     return _FAIL
 
 
-_Coercer = Callable[[Any, Schema], Any]
+_Coercer = Callable[[Any, Schema, str], Any]
 
 _FORM: dict[str, _Coercer] = {
     "string": _to_string,
@@ -204,22 +239,22 @@ _FORM: dict[str, _Coercer] = {
 # --- JSON coercers ------------------------------------------------------------
 
 
-def _json_integer(raw: Any, schema: Schema) -> Any:
-    return _to_integer(raw, schema) if isinstance(raw, str) else _FAIL
+def _json_integer(raw: Any, schema: Schema, name: str) -> Any:
+    return _to_integer(raw, schema, name) if isinstance(raw, str) else _FAIL
 
 
-def _json_number(raw: Any, schema: Schema) -> Any:
-    return _to_number(raw, schema) if isinstance(raw, str) else _FAIL
+def _json_number(raw: Any, schema: Schema, name: str) -> Any:
+    return _to_number(raw, schema, name) if isinstance(raw, str) else _FAIL
 
 
-def _json_array(raw: Any, schema: Schema) -> Any:
+def _json_array(raw: Any, schema: Schema, name: str) -> Any:
     if not isinstance(raw, list):
         return _FAIL
     items = items_of(schema)
-    return [_value(e, items, form=False) for e in raw] if items else raw
+    return [_value(e, items, form=False, name=name) for e in raw] if items else raw
 
 
-def _json_object(raw: Any, schema: Schema) -> Any:
+def _json_object(raw: Any, schema: Schema, name: str) -> Any:
     return _object(raw, schema, form=False) if isinstance(raw, Mapping) else _FAIL
 
 
@@ -248,5 +283,5 @@ def _is_blank(value: Any, form: bool) -> bool:
     return False
 
 
-def _split(text: str) -> list[str]:
-    return [part.strip() for part in _SPLIT.split(text) if part.strip()]
+def _split(text: str, splitter: re.Pattern[str]) -> list[str]:
+    return [part.strip() for part in splitter.split(text) if part.strip()]

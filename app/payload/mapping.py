@@ -8,26 +8,45 @@ and renames fields. Both are data, not code, so users can set them up in the
 admin API and we can show them back.
 
 Paths are dotted (``answers.first_name``, ``team.0.memberId``) or JSON-pointer
-style (``/answers/0/text``, with ``~1`` for ``/`` and ``~0`` for ``~``). Digits
-index lists. A dotted source path also matches keys that themselves contain
-dots (``name.first`` as produced by the Jotform preset), longest key first.
+style (``/answers/0/text``, with ``~1`` for ``/`` and ``~0`` for ``~``). ASCII
+digits (at most 18 of them) index lists; other digits (``²``) are names. A
+dotted source path also matches keys that themselves contain dots
+(``name.first`` as produced by the Jotform preset), longest key first.
 
 The mapping result holds the mapped fields only; a source path that isn't in
 the payload is skipped (so validation reports the target as missing, if it is
-required), as is a source value of null.
+required), as is a source value of null. :func:`apply_mapping` raises only
+``UnflattenError``, for targets that collide or can't be built (an index of more
+than 18 digits).
+
+Provider metadata. Each preset also copies the provider's delivery ids into its
+output, so a hook's ``idempotency_field`` can name them; :data:`PRESET_META_KEYS`
+lists them per preset:
+
+* ``typeform``: ``event_id`` (the delivery) and ``token`` (``form_response.token``,
+  the response);
+* ``jotform``: ``submissionID`` and ``formID``;
+* ``tally``: ``eventId`` (the delivery) and ``responseId`` (``data.responseId``).
+
+They are not action fields. With a mapping they stay out unless mapped. Without
+one, the caller reads the idempotency key from the preset's output and then
+passes it through :func:`strip_meta` before coercion, so validation never sees
+them (a Jotform hook without a mapping used to fail with "unknown field
+'formID'"). These names are reserved in a preset's output: a form field with
+the same name is shadowed by the metadata.
 """
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from ._schema import is_digits, list_index
 from .unflatten import Segment, assemble
 
-__all__ = ["PRESETS", "PresetError", "apply_mapping"]
+__all__ = ["PRESETS", "PRESET_META_KEYS", "PresetError", "apply_mapping", "strip_meta"]
 
 
 class _Absent:
@@ -52,9 +71,36 @@ def apply_mapping(data: Mapping[str, Any], mapping: Mapping[str, str]) -> dict[s
         if not segments:
             continue
         nested: list[Segment] = [segments[0]]
-        nested += [int(s) if s.isdigit() else s for s in segments[1:]]
-        entries.append((nested, copy.deepcopy(value), target))
+        nested += [_index_or_name(s) for s in segments[1:]]
+        entries.append((nested, _copy(value), target))
     return assemble(entries)
+
+
+def _index_or_name(segment: str) -> Segment:
+    index = list_index(segment)
+    return segment if index is None else index
+
+
+def _copy(value: Any) -> Any:
+    """A deep copy of JSON-shaped data, without recursion (a body may nest ~1000 deep)."""
+    if not isinstance(value, (Mapping, list)):
+        return value
+    root: Any = {} if isinstance(value, Mapping) else []
+    pending: list[tuple[Any, Any]] = [(value, root)]
+    while pending:
+        source, target = pending.pop()
+        pairs = source.items() if isinstance(source, Mapping) else enumerate(source)
+        for key, item in pairs:
+            if isinstance(item, (Mapping, list)):
+                child: Any = {} if isinstance(item, Mapping) else []
+                pending.append((item, child))
+            else:
+                child = item
+            if isinstance(target, dict):
+                target[key] = child
+            else:
+                target.append(child)
+    return root
 
 
 def _split(path: str) -> list[str]:
@@ -75,9 +121,9 @@ def _get(node: Any, segments: list[str]) -> Any:
                 if not isinstance(found, _Absent):
                     return found
         return _ABSENT
-    if isinstance(node, list) and segments[0].isdigit():
-        index = int(segments[0])
-        return _get(node[index], segments[1:]) if index < len(node) else _ABSENT
+    index = list_index(segments[0]) if isinstance(node, list) else None
+    if isinstance(node, list) and index is not None and index < len(node):
+        return _get(node[index], segments[1:])
     return _ABSENT
 
 
@@ -90,6 +136,32 @@ class PresetError(ValueError):
 
 Preset = Callable[[dict[str, Any]], dict[str, Any]]
 
+PRESET_META_KEYS: dict[str, tuple[str, ...]] = {
+    "jotform": ("submissionID", "formID"),
+    "typeform": ("event_id", "token"),
+    "tally": ("eventId", "responseId"),
+}
+"""Per preset, the provider metadata keys it adds to its output (see the module doc)."""
+
+
+def strip_meta(preset: str | None, data: Mapping[str, Any]) -> dict[str, Any]:
+    """A shallow copy of ``data`` without ``preset``'s metadata keys.
+
+    For the no-mapping path: call it on the preset's output after reading the
+    idempotency key and before coercion. No preset (or one without metadata):
+    just the copy.
+    """
+    meta = PRESET_META_KEYS.get(preset, ()) if preset else ()
+    return {k: v for k, v in data.items() if k not in meta}
+
+
+def _add_meta(out: dict[str, Any], found: Mapping[str, Any]) -> None:
+    """Set the metadata that is present; it wins over a form field of the same name."""
+    for key, value in found.items():
+        value = _one(value)
+        if value not in (None, "", []):
+            out[key] = value
+
 
 def _one(value: Any) -> Any:
     """Form posts (Jotform) arrive unflattened: one value is a one-element list."""
@@ -100,7 +172,9 @@ def typeform(body: dict[str, Any]) -> dict[str, Any]:
     """Typeform webhook -> ``{field ref: answer}``, plus hidden fields.
 
     Answers are keyed by the question's *ref* (editable in Typeform, stable
-    across edits of the question text), falling back to its id.
+    across edits of the question text), falling back to its id. ``event_id``
+    and ``token`` (``form_response.token``) are kept for idempotency; see
+    :func:`strip_meta`.
     """
     response = body.get("form_response")
     if not isinstance(response, Mapping):
@@ -119,6 +193,7 @@ def typeform(body: dict[str, Any]) -> dict[str, Any]:
         name = field.get("ref") or field.get("id")
         if name:
             out[str(name)] = _typeform_value(answer)
+    _add_meta(out, {"event_id": body.get("event_id"), "token": response.get("token")})
     return out
 
 
@@ -149,7 +224,8 @@ def jotform(body: dict[str, Any]) -> dict[str, Any]:
     (the unique name is what the Jotform builder shows), compound answers are
     flattened (``name.first``, ``address.city``), a date's month/day/year also
     becomes ``YYYY-MM-DD`` under the field's own name, and a phone's ``full``
-    number the same. ``submissionID`` and ``formID`` are kept.
+    number the same. ``submissionID`` and ``formID`` are kept for idempotency;
+    see :func:`strip_meta`.
     """
     raw = _one(body.get("rawRequest"))
     if isinstance(raw, str):
@@ -157,14 +233,13 @@ def jotform(body: dict[str, Any]) -> dict[str, Any]:
             raw = json.loads(raw)
         except ValueError as exc:
             raise PresetError(f"Jotform rawRequest is not valid JSON: {exc}") from exc
+        except RecursionError as exc:
+            raise PresetError("Jotform rawRequest is nested too deeply") from exc
     if raw is None:
         raw = body  # fields posted directly, without rawRequest
     if not isinstance(raw, Mapping):
         raise PresetError("this is not a Jotform webhook: rawRequest is not a JSON object")
     out: dict[str, Any] = {}
-    for meta in ("submissionID", "formID"):
-        if body.get(meta) not in (None, "", []):
-            out[meta] = _one(body[meta])
     for key, value in raw.items():
         # "q3_name[first]" (a flat form key) is the same as "q3_name": {"first": …}.
         head, _, rest = str(key).partition("[")
@@ -175,22 +250,26 @@ def jotform(body: dict[str, Any]) -> dict[str, Any]:
         if rest:
             name += "." + ".".join(p for p in rest.rstrip("]").split("][") if p)
         _flatten_into(out, name, _one(value))
+    _add_meta(out, {"submissionID": body.get("submissionID"), "formID": body.get("formID")})
     return out
 
 
-def _flatten_into(out: dict[str, Any], name: str, value: Any) -> None:
-    if not isinstance(value, Mapping):
+_JOTFORM_DEPTH = 8  # compound answers nest one level (name.first); deeper is kept whole
+
+
+def _flatten_into(out: dict[str, Any], name: str, value: Any, depth: int = 0) -> None:
+    if not isinstance(value, Mapping) or depth >= _JOTFORM_DEPTH:
         out[name] = value
         return
     parts = {k: _one(v) for k, v in value.items()}
     if {"year", "month", "day"} <= set(parts) and all(
-        str(parts[k]).isdigit() for k in ("year", "month", "day")
+        is_digits(str(parts[k])) and len(str(parts[k])) <= 4 for k in ("year", "month", "day")
     ):
         out[name] = f"{int(parts['year']):04d}-{int(parts['month']):02d}-{int(parts['day']):02d}"
     elif parts.get("full") not in (None, ""):
         out[name] = parts["full"]
     for sub, inner in parts.items():
-        _flatten_into(out, f"{name}.{sub}", inner)
+        _flatten_into(out, f"{name}.{sub}", inner, depth + 1)
 
 
 _TALLY_SINGLE = frozenset({"MULTIPLE_CHOICE", "DROPDOWN"})
@@ -203,6 +282,8 @@ def tally(body: dict[str, Any]) -> dict[str, Any]:
     people see, so both are offered; a label used twice keeps its first answer.
     Choice answers arrive as option ids and are turned into the option texts: a
     single choice as one text, checkboxes and multi-selects as a list.
+    ``eventId`` and ``responseId`` (``data.responseId``) are kept for
+    idempotency; see :func:`strip_meta`.
     """
     data = body.get("data")
     fields = data.get("fields") if isinstance(data, Mapping) else None
@@ -221,6 +302,8 @@ def tally(body: dict[str, Any]) -> dict[str, Any]:
             labels.setdefault(label.strip(), value)
     for label, value in labels.items():
         out.setdefault(label, value)
+    response_id = data.get("responseId") if isinstance(data, Mapping) else None
+    _add_meta(out, {"eventId": body.get("eventId"), "responseId": response_id})
     return out
 
 

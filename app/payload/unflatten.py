@@ -7,9 +7,10 @@ spelled in the names. We accept the spellings people actually meet:
 * PHP/Make bracket style: ``client[firstName]``, ``emails[]``, ``emails[0]``,
   ``team[0][memberId]``; both styles may be mixed in one name.
 
-A segment made only of digits after the first one is a list index
+A segment made only of ASCII digits after the first one is a list index
 (``team__0__memberId`` and ``team[0][memberId]`` are the same field). Indices
 only order the entries: gaps are closed, so ``team[3]`` alone is ``team[0]``.
+Other digits (``team[²]``, ``team[١]``) make an ordinary name.
 
 Values are kept as they arrive, a form's list of strings per name (a single
 value is still a one-element list): only coercion, which knows the schema, can
@@ -20,7 +21,11 @@ members. A name that cannot be parsed (``a[b``, ``__a``) is kept literally.
 
 A name used both as a value and as a group (``a=1`` and ``a__b=2``), or as both
 a list and a group, is ambiguous: we refuse it with :class:`UnflattenError`
-listing every such field rather than silently dropping data.
+listing every such field rather than silently dropping data. The same error
+refuses names we will not build: a list index of more than 18 digits
+(``team[99999999999999999999]``; no list is that long) and a name nested more
+than 32 levels deep. :class:`UnflattenError` is the only exception
+:func:`unflatten` raises.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
-from ._schema import display, pointer
+from ._schema import MAX_INDEX_DIGITS, display, is_digits, list_index, pointer
 from .validation import MISSING, Problem
 
 __all__ = ["UnflattenError", "unflatten"]
@@ -38,7 +43,11 @@ __all__ = ["UnflattenError", "unflatten"]
 Segment: TypeAlias = str | int | None
 """A name, a list index, or None for ``[]`` (append)."""
 
-_BRACKETED = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
+MAX_DEPTH = 32
+"""Most segments in one name; our deepest action field is three (``team[0].memberId``)."""
+
+_BRACKETED = re.compile(r"([^\[\]]+)((?:\[[^\[\]]*\])*)")
+_SHOWN_KEY_CHARS = 40
 _BRACKET = re.compile(r"\[([^\[\]]*)\]")
 
 
@@ -51,21 +60,40 @@ class Conflict:
     shapes: tuple[str, str]
 
 
-class UnflattenError(ValueError):
-    """Some field names describe the same place in incompatible ways."""
+@dataclass(frozen=True)
+class Refused:
+    """One name we will not build (index too long, nesting too deep), and why."""
 
-    def __init__(self, conflicts: Sequence[Conflict]) -> None:
+    path: tuple[str | int, ...]
+    key: str
+    message: str
+    expected: str
+
+
+class UnflattenError(ValueError):
+    """Some field names describe the same place in incompatible ways, or can't be built."""
+
+    def __init__(self, conflicts: Sequence[Conflict], refused: Sequence[Refused] = ()) -> None:
         self.conflicts = tuple(conflicts)
-        self.fields = tuple(sorted({k for c in self.conflicts for k in c.keys}))
-        super().__init__("conflicting field names: " + "; ".join(map(_describe, self.conflicts)))
+        self.refused = tuple(refused)
+        keys = {k for c in self.conflicts for k in c.keys} | {r.key for r in self.refused}
+        self.fields = tuple(sorted(keys))
+        parts = []
+        if self.conflicts:
+            parts.append("conflicting field names: " + "; ".join(map(_describe, self.conflicts)))
+        if self.refused:
+            parts.append("unusable field names: " + "; ".join(r.message for r in self.refused))
+        super().__init__(" / ".join(parts))
 
     @property
     def problems(self) -> list[Problem]:
         """The conflicts in the shape of validation problems (for a 422 body)."""
-        return [
+        problems = [
             Problem(pointer(c.path), _describe(c), MISSING, "one spelling per field")
             for c in self.conflicts
         ]
+        problems += [Problem(pointer(r.path), r.message, MISSING, r.expected) for r in self.refused]
+        return problems
 
 
 def unflatten(
@@ -83,10 +111,15 @@ def assemble(entries: Sequence[tuple[Sequence[Segment], Any, str]]) -> dict[str,
     """
     root = _Group("")
     conflicts: list[Conflict] = []
+    refused: list[Refused] = []
     for segments, value, key in entries:
+        problem = _refuse(segments, key)
+        if problem is not None:
+            refused.append(problem)
+            continue
         _insert(root, list(segments), value, key, (), conflicts)
-    if conflicts:
-        raise UnflattenError(conflicts)
+    if conflicts or refused:
+        raise UnflattenError(conflicts, refused)
     result = _build(root)
     assert isinstance(result, dict)
     return result
@@ -99,17 +132,43 @@ def _parse(key: str, sep: str) -> list[Segment]:
     parts = key.split(sep) if sep else [key]
     segments: list[Segment] = []
     for part in parts:
-        match = _BRACKETED.match(part)
+        match = _BRACKETED.fullmatch(part)
         if not match:
             return [key]
         segments.append(match.group(1))
         segments.extend(
             None if inner == "" else inner for inner in _BRACKET.findall(match.group(2))
         )
-    # After the first name, all-digit segments index lists.
-    return [segments[0]] + [
-        int(s) if isinstance(s, str) and s.isdigit() else s for s in segments[1:]
-    ]
+    # After the first name, all-digit segments index lists; ones too long to be
+    # an index stay text for assemble() to refuse.
+    return [segments[0]] + [_index_or_name(s) for s in segments[1:]]
+
+
+def _index_or_name(segment: Segment) -> Segment:
+    if not isinstance(segment, str):
+        return segment
+    index = list_index(segment)
+    return segment if index is None else index
+
+
+def _refuse(segments: Sequence[Segment], key: str) -> Refused | None:
+    """Why a parsed name can't be built, or None when it can."""
+    if not segments:
+        return None
+    shown = _shorten(key)
+    if len(segments) > MAX_DEPTH:
+        first = segments[0] if segments[0] is not None else ""
+        message = f"'{shown}' is nested more than {MAX_DEPTH} levels deep"
+        return Refused((first,), key, message, f"at most {MAX_DEPTH} levels")
+    for i, segment in enumerate(segments[1:], start=1):
+        if isinstance(segment, str) and is_digits(segment) and len(segment) > MAX_INDEX_DIGITS:
+            at = tuple(s for s in segments[:i] if s is not None)
+            message = (
+                f"'{shown}' uses a list index longer than {MAX_INDEX_DIGITS} digits; "
+                "number the entries 0, 1, 2, …"
+            )
+            return Refused(at, key, message, f"a list index of at most {MAX_INDEX_DIGITS} digits")
+    return None
 
 
 # --- the tree -----------------------------------------------------------------
@@ -223,8 +282,14 @@ def _build(node: _Node) -> Any:
 # --- wording ------------------------------------------------------------------
 
 
+def _shorten(key: str) -> str:
+    if len(key) <= _SHOWN_KEY_CHARS:
+        return key
+    return key[: _SHOWN_KEY_CHARS - 1] + "…"
+
+
 def _describe(conflict: Conflict) -> str:
     where = display(conflict.path) or "(root)"
-    keys = ", ".join(sorted(set(conflict.keys)))
+    keys = ", ".join(_shorten(k) for k in sorted(set(conflict.keys)))
     first, second = sorted(conflict.shapes)
     return f"'{where}' is sent both as {first} and as {second} ({keys}); keep one"

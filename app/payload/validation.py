@@ -8,7 +8,23 @@ turned into a :class:`Problem` with a JSON-pointer ``path`` (the shape of the
 relay's 422 ``details``), a sentence, the offending value and the expectation.
 
 All problems are reported at once, sorted by path: a user fixing a form should
-not have to resubmit once per mistake.
+not have to resubmit once per mistake. :func:`explain` raises nothing for any
+JSON-shaped data: a field nested more than 32 levels deep is reported as such
+rather than handed to the validator (whose messages repr() the value).
+
+Our schemas add two keywords of their own, which validators ignore:
+
+* ``x-message`` on a field's schema: the sentence for any error in that schema,
+  e.g. ``{"not": {}, "x-message": "{field} is only for COMPANY contacts; …"}`` in
+  the PERSON branch of a contact. ``{field}`` is the field's name as people write
+  it (``client.companyName``); any other ``{name}`` is the sibling field ``name``
+  (``{type}`` -> ``client.type``).
+* ``x-immutable`` on an object schema: ``{field: sentence}`` for fields the API
+  knows but will not change (a contact's ``type`` on update), said instead of
+  "unknown field".
+
+A text field whose ``pattern`` is ``\\S`` must hold a non-space character
+(``minLength: 1`` alone lets ``"   "`` through): both say "must not be blank".
 """
 
 from __future__ import annotations
@@ -24,7 +40,16 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
 
-from ._schema import Schema, display, pointer, properties_of, schema_at, types_of
+from ._schema import (
+    NOT_BLANK,
+    Schema,
+    display,
+    list_index,
+    pointer,
+    properties_of,
+    schema_at,
+    types_of,
+)
 
 __all__ = ["MISSING", "Problem", "explain", "validator_for"]
 
@@ -42,6 +67,9 @@ MISSING = _Missing.MISSING
 _SHOWN_CHARS = 60  # value excerpt inside a message
 _KEPT_CHARS = 200  # value excerpt in Problem.to_dict()
 _KNOWN_FIELDS_SHOWN = 8
+MAX_NESTING = 32  # levels of lists and groups in one field; ours need 3
+_TOO_DEEP = "a deeply nested value"
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 @dataclass(frozen=True)
@@ -64,7 +92,7 @@ class Problem:
 
 # --- validators ---------------------------------------------------------------
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 
 
 def _is_email(instance: object) -> bool:
@@ -73,7 +101,8 @@ def _is_email(instance: object) -> bool:
     # on purpose: a local part, an @, and a dotted domain.
     if not isinstance(instance, str):
         return True
-    return len(instance) <= 254 and bool(_EMAIL.match(instance))
+    # fullmatch: "$" would also match before a final newline ("jane@example.com\n").
+    return len(instance) <= 254 and bool(_EMAIL.fullmatch(instance))
 
 
 def _format_checker() -> FormatChecker:
@@ -102,6 +131,9 @@ def validator_for(schema: Mapping[str, Any]) -> Draft202012Validator:
 def explain(validator: Draft202012Validator, data: Any) -> list[Problem]:
     """Every problem with ``data``, one per field and rule, sorted by path."""
     root: Schema = validator.schema
+    too_deep = _too_deep(data)
+    if too_deep:
+        return too_deep
     seen: set[tuple[str, str]] = set()
     problems: list[Problem] = []
     for error in validator.iter_errors(data):
@@ -109,6 +141,29 @@ def explain(validator: Draft202012Validator, data: Any) -> list[Problem]:
             if (problem.path, problem.message) not in seen:
                 seen.add((problem.path, problem.message))
                 problems.append(problem)
+    return sorted(problems, key=lambda p: _sort_key(p.path))
+
+
+def _too_deep(data: Any) -> list[Problem]:
+    """A problem per top-level field nested past MAX_NESTING (walked without recursion)."""
+    fields = data.items() if isinstance(data, Mapping) else [(None, data)]
+    problems = []
+    for name, value in fields:
+        pending = [(value, 0)]
+        while pending:
+            node, depth = pending.pop()
+            if depth > MAX_NESTING:
+                path = [] if name is None else [name]
+                message = (
+                    f"{_display(path)} is nested too deeply "
+                    f"(more than {MAX_NESTING} levels of lists or groups)"
+                )
+                problems.append(Problem(pointer(path), message, MISSING, None))
+                break
+            if isinstance(node, Mapping):
+                pending.extend((child, depth + 1) for child in node.values())
+            elif isinstance(node, list):
+                pending.extend((child, depth + 1) for child in node)
     return sorted(problems, key=lambda p: _sort_key(p.path))
 
 
@@ -120,6 +175,9 @@ def _explain(error: ValidationError, root: Schema) -> list[Problem]:
     name = _display(path)
     when = _condition(root, list(error.absolute_schema_path), path)
 
+    custom = schema.get("x-message")
+    if isinstance(custom, str):
+        return [Problem(pointer(path), _fill(custom, path), value, None)]
     if keyword == "required":
         return _missing(root, path, error.validator_value, value, when)
     if keyword in ("anyOf", "oneOf"):
@@ -141,6 +199,8 @@ def _explain(error: ValidationError, root: Schema) -> list[Problem]:
         message = f"{name} must be {expected} {got}"
     elif keyword == "const":
         message = f"{name} must be {_show(error.validator_value)} {got}"
+    elif keyword == "pattern" and error.validator_value == NOT_BLANK:
+        message = _blank(name, value)
     elif keyword == "pattern":
         message = f"{name} must match the pattern {error.validator_value} {got}"
     elif keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
@@ -148,7 +208,7 @@ def _explain(error: ValidationError, root: Schema) -> list[Problem]:
     elif keyword == "minLength":
         limit = error.validator_value
         message = (
-            f"{name} must not be blank"
+            _blank(name, value)
             if limit == 1
             else f"{name} must be at least {limit} characters long {got}"
         )
@@ -250,11 +310,17 @@ def _unknown_fields(
         return []
     declared = schema.get("properties", {})
     patterns = list(schema.get("patternProperties", {}))
+    immutable = schema.get("x-immutable")
+    immutable = immutable if isinstance(immutable, Mapping) else {}
     known = sorted(properties_of(schema_at(root, path) or schema))
     by_lower = {k.lower(): k for k in known}
     problems = []
     for field in instance:
         if field in declared or any(re.search(p, field) for p in patterns):
+            continue
+        if isinstance(immutable.get(field), str):
+            said = immutable[field]
+            problems.append(Problem(pointer([*path, field]), said, instance[field], None))
             continue
         close = difflib.get_close_matches(str(field).lower(), list(by_lower), n=1, cutoff=0.6)
         where = f" in {_display(path)}" if path else ""
@@ -294,6 +360,22 @@ _NOUNS = {
     "object": "a group of fields",
     "null": "empty",
 }
+
+
+def _blank(name: str, value: Any) -> str:
+    if isinstance(value, str) and value and not value.strip():
+        return f"{name} must not be blank (it only had spaces)"
+    return f"{name} must not be blank"
+
+
+def _fill(template: str, path: Sequence[str | int]) -> str:
+    """An ``x-message``: ``{field}`` is the field, any other ``{name}`` its sibling."""
+
+    def named(match: re.Match[str]) -> str:
+        word = match.group(1)
+        return _display(path) if word == "field" else _display([*path[:-1], word])
+
+    return _PLACEHOLDER.sub(named, template)
 
 
 def _type_noun(schema: Schema) -> str:
@@ -394,7 +476,11 @@ def _sort_key(pointer: str) -> tuple[tuple[int, int, str], ...]:
     if pointer == "/":
         return ()
     parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer[1:].split("/")]
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
+    keys = []
+    for part in parts:
+        index = list_index(part)  # not int(): '²'.isdigit(), and int() caps at 4300 digits
+        keys.append((1, 0, part) if index is None else (0, index, ""))
+    return tuple(keys)
 
 
 def _show(value: Any) -> str:
@@ -403,13 +489,24 @@ def _show(value: Any) -> str:
         if len(text) > _SHOWN_CHARS:
             text = text[: _SHOWN_CHARS - 1] + "…"
         return f"'{text}'"
-    try:
-        text = json.dumps(value, ensure_ascii=False, default=str)
-    except (TypeError, ValueError):
-        text = repr(value)
+    text = _dumps(value)
     if len(text) > _SHOWN_CHARS:
         text = text[: _SHOWN_CHARS - 1] + "…"
     return text
+
+
+def _dumps(value: Any) -> str:
+    """JSON text for a message, else repr(), else a phrase: never raises."""
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except RecursionError:
+        return _TOO_DEEP
+    except (TypeError, ValueError):
+        pass
+    try:
+        return repr(value)
+    except (RecursionError, ValueError):
+        return _TOO_DEEP
 
 
 def _looks_like_date(value: Any) -> bool:
@@ -446,8 +543,8 @@ def _jsonable(value: Any) -> Any:
         return value if len(value) <= _KEPT_CHARS else value[: _KEPT_CHARS - 1] + "…"
     try:
         text = json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError):
-        return _jsonable(repr(value))
+    except (TypeError, ValueError, RecursionError):
+        return _jsonable(_dumps(value))
     if len(text) > _KEPT_CHARS:
         return text[: _KEPT_CHARS - 1] + "…"
     return value

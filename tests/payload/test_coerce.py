@@ -101,9 +101,11 @@ def test_objects_are_coerced_field_by_field() -> None:
     data = {
         "practiceAreaId": ["p1"],
         "openDate": ["2026-07-01"],
-        "team": [{"memberId": ["u1"], "allocation": ["60"], "role": [""]}],
+        "team": [{"memberId": ["u1"], "allocation": ["60"], "role": ["Lead"]}],
     }
-    assert coerce(data, schema("matters.create"))["team"] == [{"memberId": "u1", "allocation": 60}]
+    assert coerce(data, schema("matters.create"))["team"] == [
+        {"memberId": "u1", "allocation": 60, "role": "Lead"}
+    ]
 
 
 def test_nested_object_fields_are_coerced() -> None:
@@ -202,3 +204,55 @@ def test_json_booleans_are_not_guessed() -> None:
 
 def test_a_body_that_is_not_an_object_is_left_for_validation() -> None:
     assert coerce_json(["c1"], schema("contacts.get")) == ["c1"]  # type: ignore[arg-type]
+
+
+# --- hostile values -------------------------------------------------------------
+
+
+def test_an_integer_string_past_18_digits_is_left_for_validation() -> None:
+    # int() refuses strings of more than 4300 digits with ValueError.
+    assert coerce({"count": ["9" * 5000]}, NUMBERS)["count"] == "9" * 5000
+
+
+def test_a_number_string_past_18_digits_is_left_for_validation() -> None:
+    assert coerce({"count": ["1"], "share": ["9" * 5000]}, NUMBERS)["share"] == "9" * 5000
+
+
+def test_a_json_integer_string_past_18_digits_is_left_for_validation() -> None:
+    assert coerce_json({"limit": "9" * 5000}, schema("contacts.list")) == {"limit": "9" * 5000}
+
+
+def test_an_integer_string_of_18_digits_is_still_coerced() -> None:
+    assert coerce({"count": ["9" * 18]}, NUMBERS)["count"] == 10**18 - 1
+
+
+def test_an_oversized_integer_is_explained_not_crashed() -> None:
+    listing = schema("contacts.list")
+    [problem] = explain(validator_for(listing), coerce({"limit": ["9" * 5000]}, listing))
+    assert problem.message.startswith("limit must be an integer (got '999")
+
+
+# --- how lists are split ----------------------------------------------------------
+
+
+def test_a_phone_is_not_split_on_its_comma() -> None:
+    data = {"type": ["PERSON"], "lastName": ["Doe"], "phones": ["+1 555 0100, ext. 12"]}
+    assert coerce(data, schema("contacts.create"))["phones"] == ["+1 555 0100, ext. 12"]
+
+
+def test_phones_are_split_on_newlines() -> None:
+    data = {"type": ["PERSON"], "lastName": ["Doe"], "phones": ["+1 555 0100\r\n+1 555 0101"]}
+    assert coerce(data, schema("contacts.create"))["phones"] == ["+1 555 0100", "+1 555 0101"]
+
+
+def test_id_lists_are_split_on_commas() -> None:
+    data = {"practiceAreaId": ["p1"], "openDate": ["2026-07-01"], "clientContactIds": ["c1, c2"]}
+    assert coerce(data, schema("matters.create"))["clientContactIds"] == ["c1", "c2"]
+
+
+def test_other_text_lists_are_not_split_on_commas() -> None:
+    texts = {
+        "type": "object",
+        "properties": {"notes": {"type": "array", "items": {"type": "string"}}},
+    }
+    assert coerce({"notes": ["Doe, Jane\nRoe, Rick"]}, texts)["notes"] == ["Doe, Jane", "Roe, Rick"]

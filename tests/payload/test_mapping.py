@@ -9,12 +9,14 @@ from typing import Any
 import pytest
 
 from app.payload import (
+    PRESET_META_KEYS,
     PRESETS,
     PresetError,
     UnflattenError,
     apply_mapping,
     coerce,
     explain,
+    strip_meta,
     unflatten,
     validator_for,
 )
@@ -250,6 +252,8 @@ def test_mapping_result_does_not_share_values_with_the_payload() -> None:
 
 def test_typeform_answers_by_ref_and_type() -> None:
     assert PRESETS["typeform"](TYPEFORM) == {
+        "event_id": "01J1Z8Q4N3X8ZK5V7W2Y6T9R0A",
+        "token": "a3a12ec67a1365927098a606107fac15",
         "type": "PERSON",
         "utm_source": "website",
         "first_name": "Jane",
@@ -375,3 +379,116 @@ def test_a_mapped_source_that_is_missing_is_reported_as_the_missing_target() -> 
 def test_a_literal_dotted_key_wins_over_nesting() -> None:
     data = {"name": {"first": "nested"}, "name.first": "literal"}
     assert apply_mapping(data, {"firstName": "name.first"}) == {"firstName": "literal"}
+
+
+# --- hostile paths and values ----------------------------------------------------
+
+
+def test_a_unicode_digit_target_segment_is_a_name() -> None:
+    assert apply_mapping({"a": 1}, {"x.²": "a"}) == {"x": {"²": 1}}
+
+
+def test_a_unicode_digit_source_segment_does_not_index_a_list() -> None:
+    assert apply_mapping({"a": ["x"]}, {"v": "a.²"}) == {}
+
+
+def test_a_source_index_of_5000_digits_is_simply_absent() -> None:
+    assert apply_mapping({"a": ["x"]}, {"v": "a." + "9" * 5000}) == {}
+
+
+def test_a_target_index_of_5000_digits_is_a_mapping_error() -> None:
+    with pytest.raises(UnflattenError, match="18 digits"):
+        apply_mapping({"a": 1}, {"emails." + "9" * 5000: "a"})
+
+
+def test_a_deeply_nested_source_value_is_copied_without_recursing() -> None:
+    deep: Any = "x"
+    for _ in range(5000):
+        deep = [deep]
+    copied = apply_mapping({"a": deep}, {"v": "a"})["v"]
+    assert copied is not deep
+    for _ in range(5000):
+        copied = copied[0]
+    assert copied == "x"
+
+
+def test_jotform_date_parts_in_unicode_digits_are_not_a_date() -> None:
+    raw = {"q6_incidentDate": {"month": "0²", "day": "15", "year": "2026"}}
+    out = PRESETS["jotform"]({"rawRequest": json.dumps(raw)})
+    assert "incidentDate" not in out and out["incidentDate.month"] == "0²"
+
+
+# --- provider metadata: kept for idempotency, out of the action input ----------
+
+
+def test_typeform_keeps_its_delivery_ids() -> None:
+    out = PRESETS["typeform"](TYPEFORM)
+    assert out["event_id"] == "01J1Z8Q4N3X8ZK5V7W2Y6T9R0A"
+    assert out["token"] == "a3a12ec67a1365927098a606107fac15"
+
+
+def test_tally_keeps_its_delivery_ids() -> None:
+    out = PRESETS["tally"](TALLY)
+    assert out["eventId"] == "a4cb511e-d513-4fa5-baee-b815d718dfd1"
+    assert out["responseId"] == "2wgx4n"
+
+
+def test_every_preset_declares_its_metadata_keys() -> None:
+    assert PRESET_META_KEYS == {
+        "jotform": ("submissionID", "formID"),
+        "typeform": ("event_id", "token"),
+        "tally": ("eventId", "responseId"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("preset", "body"), [("typeform", TYPEFORM), ("jotform", JOTFORM), ("tally", TALLY)]
+)
+def test_strip_meta_removes_exactly_the_metadata(preset: str, body: dict[str, Any]) -> None:
+    out = PRESETS[preset](body)
+    stripped = strip_meta(preset, out)
+    assert set(out) - set(stripped) == set(PRESET_META_KEYS[preset])
+    assert all(stripped[k] == out[k] for k in stripped)
+
+
+def test_strip_meta_leaves_its_input_alone() -> None:
+    out = PRESETS["jotform"](JOTFORM)
+    strip_meta("jotform", out)
+    assert "formID" in out
+
+
+def test_strip_meta_without_a_preset_is_a_copy() -> None:
+    data = {"formID": "1"}
+    assert strip_meta(None, data) == data and strip_meta(None, data) is not data
+
+
+def test_metadata_wins_over_a_form_field_of_the_same_name() -> None:
+    body = {
+        "eventId": "evt-1",
+        "data": {"fields": [{"key": "k", "label": "eventId", "value": "x"}]},
+    }
+    assert PRESETS["tally"](body)["eventId"] == "evt-1"
+
+
+def test_a_jotform_hook_without_a_mapping_has_no_unknown_metadata_fields() -> None:
+    body = {
+        "formID": ["231234567890"],
+        "submissionID": ["5612345678901234567"],
+        "rawRequest": [json.dumps({"q1_type": "PERSON", "q2_lastName": "Doe"})],
+    }
+    data = coerce(strip_meta("jotform", PRESETS["jotform"](unflatten(body))), leads_create())
+    assert explain(validator_for(leads_create()), data) == []
+
+
+def test_a_jotform_raw_request_nested_too_deeply_is_a_preset_error() -> None:
+    # json.loads raises RecursionError here, which the ingest view would not catch.
+    with pytest.raises(PresetError, match="nested too deeply"):
+        PRESETS["jotform"]({"rawRequest": "[" * 100_000 + "]" * 100_000})
+
+
+def test_jotform_flattens_only_a_few_levels() -> None:
+    deep: Any = "x"
+    for _ in range(10):
+        deep = {"a": deep}
+    out = PRESETS["jotform"]({"rawRequest": json.dumps({"q1_f": deep})})
+    assert "f.a.a.a.a.a.a.a.a" in out and "f.a.a.a.a.a.a.a.a.a" not in out

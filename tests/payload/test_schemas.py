@@ -138,10 +138,9 @@ def test_archive_is_an_update_status_not_a_create_status() -> None:
 
 def test_team_allocation_is_a_percentage() -> None:
     matter = {"practiceAreaId": PA, "openDate": "2026-07-01"}
-    assert is_valid("matters.create", {**matter, "team": [{"memberId": "u1", "allocation": 100}]})
-    assert not is_valid(
-        "matters.create", {**matter, "team": [{"memberId": "u1", "allocation": 101}]}
-    )
+    member = {"memberId": "u1", "role": "Lead"}
+    assert is_valid("matters.create", {**matter, "team": [{**member, "allocation": 100}]})
+    assert not is_valid("matters.create", {**matter, "team": [{**member, "allocation": 101}]})
 
 
 def test_team_members_need_an_id() -> None:
@@ -189,3 +188,87 @@ def test_get_needs_a_non_empty_id() -> None:
 
 def test_practice_area_rename_needs_a_name() -> None:
     assert not is_valid("practice-areas.update", {"id": PA})
+
+
+CONTACT_LIKE = ["contacts.create", "contacts.upsert", "leads.create"]
+EMAIL = {"emails": ["jane@example.com"], "email": "jane@example.com"}
+
+
+def contact_payload(action: str, contact: dict[str, Any]) -> dict[str, Any]:
+    """``contact`` as a valid payload of ``action`` would carry it."""
+    if action == "matters.create-for-client":
+        return {"client": contact, "practiceAreaId": PA, "openDate": "2026-07-01"}
+    extra = {"emails": EMAIL["emails"]} if action == "contacts.upsert" else {}
+    if action == "leads.create":
+        extra = {"email": EMAIL["email"]}
+    return {**contact, **extra}
+
+
+@pytest.mark.parametrize("action", [*CONTACT_LIKE, "matters.create-for-client"])
+@pytest.mark.parametrize("field", ["companyName", "tradeName", "companyType"])
+def test_a_person_takes_no_company_fields(action: str, field: str) -> None:
+    person = {"type": "PERSON", "lastName": "Doe"}
+    assert is_valid(action, contact_payload(action, person))
+    assert not is_valid(action, contact_payload(action, {**person, field: "Acme"}))
+
+
+@pytest.mark.parametrize("action", [*CONTACT_LIKE, "matters.create-for-client"])
+@pytest.mark.parametrize(
+    "field", ["firstName", "lastName", "prefix", "middleName", "suffix", "nickname"]
+)
+def test_a_company_takes_no_person_name_fields(action: str, field: str) -> None:
+    company = {"type": "COMPANY", "companyName": "Acme"}
+    assert is_valid(action, contact_payload(action, company))
+    assert not is_valid(action, contact_payload(action, {**company, field: "Jane"}))
+
+
+def required_text_fields() -> list[tuple[str, str]]:
+    """(action, field) for every always-required text field without a format or enum."""
+    found = []
+    for path in FILES:
+        schema = json.loads(path.read_text())
+        for name in schema["required"]:
+            field = schema["properties"][name]
+            if field.get("type") == "string" and "enum" not in field and "format" not in field:
+                found.append((path.stem, name))
+    return found
+
+
+@pytest.mark.parametrize(("action", "field"), required_text_fields())
+def test_required_text_of_only_spaces_is_refused(action: str, field: str) -> None:
+    schema = load(action)
+    assert schema["properties"][field].get("pattern") == "\\S"
+
+
+@pytest.mark.parametrize(
+    "field",
+    ["firstName", "lastName", "prefix", "middleName", "suffix", "nickname", "companyName"],
+)
+def test_names_of_only_spaces_are_refused(field: str) -> None:
+    assert not is_valid("contacts.update", {"id": "c1", field: "   "})
+
+
+def test_ids_in_lists_of_only_spaces_are_refused() -> None:
+    payload = {"practiceAreaId": PA, "openDate": "2026-07-01", "clientContactIds": [" "]}
+    assert not is_valid("matters.create", payload)
+
+
+def test_phones_of_only_spaces_are_refused() -> None:
+    assert not is_valid("contacts.update", {"id": "c1", "phones": ["\t "]})
+
+
+def test_free_text_keeps_its_blank_meaning() -> None:
+    # Esqase fills in "Untitled matter" for a blank title: not a failed job.
+    assert is_valid("matters.update", {"id": "m1", "title": "  "})
+
+
+@pytest.mark.parametrize("action", ["matters.create", "matters.create-for-client"])
+@pytest.mark.parametrize("missing", ["memberId", "role", "allocation"])
+def test_team_members_need_id_role_and_allocation(action: str, missing: str) -> None:
+    member = {"memberId": "u1", "role": "Lead", "allocation": 60}
+    base: dict[str, Any] = {"practiceAreaId": PA, "openDate": "2026-07-01"}
+    if action == "matters.create-for-client":
+        base["client"] = {"type": "COMPANY", "companyName": "Acme"}
+    assert is_valid(action, {**base, "team": [member]})
+    del member[missing]
+    assert not is_valid(action, {**base, "team": [member]})

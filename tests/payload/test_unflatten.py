@@ -126,3 +126,39 @@ def test_input_is_not_changed() -> None:
     fields = {"a__b": ["1"], "a[b]": ["2"]}
     unflatten(fields)
     assert fields == {"a__b": ["1"], "a[b]": ["2"]}
+
+
+# --- hostile names ------------------------------------------------------------
+
+
+def test_a_unicode_digit_segment_is_a_name_not_an_index() -> None:
+    # '²'.isdigit() is true, but int('²') raises: it must never reach int().
+    assert unflatten({"team[²][memberId]": ["u1"]}) == {"team": {"²": {"memberId": ["u1"]}}}
+
+
+def test_an_index_of_more_than_18_digits_is_refused_by_name() -> None:
+    key = "team[" + "9" * 5000 + "][memberId]"
+    with pytest.raises(UnflattenError) as caught:
+        unflatten({key: ["u1"]})
+    assert caught.value.fields == (key,)
+    [problem] = caught.value.problems
+    assert problem.path == "/team"
+    assert "list index" in problem.message and "18 digits" in problem.message
+    assert len(problem.message) < 200
+
+
+def test_an_index_of_18_digits_is_still_an_index() -> None:
+    assert unflatten({"e[" + "9" * 18 + "]": ["x"]}) == {"e": [["x"]]}
+
+
+def test_a_name_nested_too_deeply_is_refused() -> None:
+    key = "a" + "[b]" * 5000
+    with pytest.raises(UnflattenError) as caught:
+        unflatten({key: ["1"]})
+    [problem] = caught.value.problems
+    assert problem.path == "/a"
+    assert "levels deep" in problem.message
+
+
+def test_a_trailing_newline_is_part_of_the_name() -> None:
+    assert unflatten({"a[b]\n": ["1"]}) == {"a[b]\n": ["1"]}

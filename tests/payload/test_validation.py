@@ -89,7 +89,10 @@ def test_nested_problem_has_a_json_pointer_path() -> None:
     payload = {
         "practiceAreaId": PA,
         "openDate": "2026-07-01",
-        "team": [{"memberId": "u1"}, {"memberId": "u2", "allocation": 150}],
+        "team": [
+            {"memberId": "u1", "role": "Lead", "allocation": 50},
+            {"memberId": "u2", "role": "Support", "allocation": 150},
+        ],
     }
     problem = only("matters.create", payload)
     assert problem.path == "/team/1/allocation"
@@ -183,8 +186,8 @@ def test_payload_that_is_not_an_object_is_a_root_problem() -> None:
 
 def test_all_problems_are_listed_sorted_by_path() -> None:
     payload = {
-        "type": "PERSON",
-        "lastName": "Doe",
+        "type": "COMPANY",
+        "companyName": "Acme",
         "emails": [f"bad{i}" for i in range(11)],
         "zz": 1,
         "companyType": 5,
@@ -228,3 +231,95 @@ def test_problem_is_immutable() -> None:
 def test_validator_for_rejects_a_broken_schema() -> None:
     with pytest.raises(SchemaError):
         validator_for({"type": "objekt"})
+
+
+# --- hostile input --------------------------------------------------------------
+
+
+def test_a_unicode_digit_field_name_is_reported_not_crashed() -> None:
+    # '²'.isdigit() is true but int('²') raises: sorting by path must not call it.
+    problem = only("contacts.create", {"type": "PERSON", "lastName": "Doe", "²": 1})
+    assert problem.path == "/²"
+
+
+def test_a_field_name_of_5000_digits_is_reported_not_crashed() -> None:
+    problem = only("contacts.create", {"type": "PERSON", "lastName": "Doe", "9" * 5000: 1})
+    assert problem.message.startswith("unknown field '999")
+
+
+def test_a_deeply_nested_value_is_shown_without_crashing() -> None:
+    deep: Any = "x"
+    for _ in range(5000):
+        deep = [deep]
+    problem = only("contacts.create", {"type": "PERSON", "lastName": "Doe", "nickname": deep})
+    assert problem.path == "/nickname"
+    assert (
+        problem.message == "nickname is nested too deeply (more than 32 levels of lists or groups)"
+    )
+    json.dumps(problem.to_dict())
+
+
+# --- rules the API enforces -------------------------------------------------------
+
+
+def test_an_email_with_a_trailing_newline_is_refused() -> None:
+    problem = only("leads.create", {"type": "PERSON", "lastName": "D", "email": "jane@x.com\n"})
+    assert problem.path == "/email"
+
+
+def test_a_name_of_only_spaces_is_blank() -> None:
+    problem = only("practice-areas.create", {"name": "   "})
+    assert problem.path == "/name"
+    assert problem.message == "name must not be blank (it only had spaces)"
+
+
+def test_an_empty_name_is_one_problem_despite_min_length_and_pattern() -> None:
+    problem = only("practice-areas.create", {"name": ""})
+    assert problem.message == "name must not be blank"
+
+
+def test_a_person_cannot_carry_a_company_name() -> None:
+    problem = only("contacts.create", {"type": "PERSON", "lastName": "Doe", "companyName": "Acme"})
+    assert problem.path == "/companyName"
+    assert problem.message == (
+        "companyName is only for COMPANY contacts; remove it or set type to COMPANY"
+    )
+
+
+def test_a_company_cannot_carry_a_first_name() -> None:
+    problem = only("leads.create", {"type": "COMPANY", "companyName": "Acme", "firstName": "J"})
+    assert problem.path == "/firstName"
+    assert problem.message == (
+        "firstName is only for PERSON contacts; remove it or set type to PERSON"
+    )
+
+
+def test_a_nested_client_names_its_own_type_field() -> None:
+    payload = {
+        "client": {"type": "PERSON", "lastName": "Doe", "tradeName": "Acme"},
+        "practiceAreaId": PA,
+        "openDate": "2026-07-01",
+    }
+    problem = only("matters.create-for-client", payload)
+    assert problem.path == "/client/tradeName"
+    assert problem.message == (
+        "client.tradeName is only for COMPANY contacts; remove it or set client.type to COMPANY"
+    )
+
+
+def test_a_team_member_needs_a_role() -> None:
+    payload = {
+        "practiceAreaId": PA,
+        "openDate": "2026-07-01",
+        "team": [{"memberId": "u1", "allocation": 50}],
+    }
+    problem = only("matters.create", payload)
+    assert problem.path == "/team/0/role"
+    assert problem.message == "team[0].role is required (e.g. 'Lead attorney')"
+
+
+def test_a_contact_type_change_says_it_is_not_allowed() -> None:
+    problem = only("contacts.update", {"id": "c1", "lastName": "Doe", "type": "COMPANY"})
+    assert problem.path == "/type"
+    assert problem.message == "type cannot be changed after a contact is created"
+    assert problem.value == "COMPANY"

@@ -197,3 +197,28 @@ def test_colliding_mapping_targets_are_refused_when_saving_the_hook(relay):
     )
     assert response.status_code == 422
     assert response.get_json()["error"]["details"][0]["path"] == "/mapping/client"
+
+
+def test_a_jotform_submission_without_a_mapping_creates_a_lead_once(relay):
+    """Jotform posts multipart with the answers in a JSON string; its submissionID is the
+    delivery id (Jotform retries), not an action field."""
+    hook = relay.hook("leads.create", preset="jotform", idempotency_field="submissionID")
+    answers = {
+        "q1_type": "PERSON",
+        "q2_firstName": "Jane",
+        "q3_lastName": "Doe",
+        "q4_email": "jane@example.com",
+    }
+    form = {"rawRequest": json.dumps(answers), "submissionID": "5601", "formID": "2301"}
+    first = relay.client.post(hook["path"], data=form, content_type="multipart/form-data")
+    again = relay.client.post(hook["path"], data=form, content_type="multipart/form-data")
+    assert first.status_code == 202, first.get_json()
+    assert again.get_json()["id"] == first.get_json()["id"]
+    job = relay.settle(first.get_json()["id"])
+    assert job["status"] == "succeeded", job
+    assert job["input"] == {
+        "type": "PERSON",
+        "firstName": "Jane",
+        "lastName": "Doe",
+        "email": "jane@example.com",
+    }
