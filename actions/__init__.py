@@ -1,6 +1,14 @@
 """Actions the relay can run against Esqase, looked up by name in one table."""
 
-from .base import Action, ActionFailed, Context
+from .base import Action, ActionFailed, Context, unanswered
 from .registry import UnknownAction, get_action, registry
 
-__all__ = ["Action", "ActionFailed", "Context", "UnknownAction", "get_action", "registry"]
+__all__ = [
+    "Action",
+    "ActionFailed",
+    "Context",
+    "UnknownAction",
+    "get_action",
+    "registry",
+    "unanswered",
+]

@@ -30,10 +30,7 @@ class Context:
     def sent_without_answer(self, method: str, path: str) -> bool:
         """Did an earlier attempt send this call and never learn whether it worked?"""
         return any(
-            c.get("method") == method
-            and c.get("path") == path
-            and c.get("sent", True)
-            and (c.get("status") is None or c["status"] >= 500)
+            c.get("method") == method and c.get("path") == path and unanswered(c)
             for c in self.prior_calls
         )
 
@@ -46,6 +43,13 @@ class Context:
         if self.save_step is not None:
             self.save_step(name, value)
         return value
+
+
+def unanswered(call: dict[str, Any]) -> bool:
+    """A recorded call that left and got no answer that says what happened: no answer at
+    all, or a 5xx. A call that never connected (``sent`` false) did nothing."""
+    status = call.get("status")
+    return bool(call.get("sent", True)) and (status is None or status >= 500)
 
 
 class ActionFailed(Exception):

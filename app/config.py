@@ -6,7 +6,6 @@ Parsing lives here so the rest of the app reads typed values
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +90,3 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config["PUBLIC_URL"] = str(app.config["PUBLIC_URL"]).rstrip("/")
     if app.config["SECRET_KEY"] is not None:
         app.config["SECRET_KEY"] = str(app.config["SECRET_KEY"])
-
-
-def env_flag(name: str) -> bool:
-    return _as_bool(os.environ.get(name, ""))

@@ -180,6 +180,17 @@ class Job(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+def attempt_in_flight(job_id: str, worker: str | None, attempt: int) -> tuple[Any, ...]:
+    """WHERE clauses for "this attempt still owns its job". Every write an attempt makes
+    after its claim, and every take-back by the sweeper, is conditional on them."""
+    return (
+        Job.id == job_id,
+        Job.status == JobStatus.RUNNING,
+        Job.worker == worker,
+        Job.attempts_made == attempt,
+    )
+
+
 class Attempt(Base):
     __tablename__ = "attempts"
 

@@ -23,13 +23,15 @@ class NotText(ValueError):
 def check_text(value: Any, path: str = "", depth: int = 0) -> None:
     """Raise :class:`NotText` for the first string (or key) that is not real text."""
     if depth > MAX_DEPTH:
-        raise NotText(path or "/", f"nested more than {MAX_DEPTH} levels deep")
+        raise NotText(
+            path or "/", f"{path or 'the body'} is nested more than {MAX_DEPTH} levels deep"
+        )
     if isinstance(value, str):
         if not is_text(value):
             raise NotText(
                 path or "/",
                 f"{path or 'the body'} contains characters that are not text "
-                "(a NUL or a broken unicode escape)",
+                "(a NUL or a broken unicode escape); send plain text",
             )
     elif isinstance(value, dict):
         for key, item in value.items():

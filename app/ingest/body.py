@@ -97,4 +97,4 @@ def _text(value: Any) -> None:
     try:
         check_text(value)
     except NotText as exc:
-        raise BadRequest(f"The field {exc.path}: {exc.message}.", code="invalid_body") from None
+        raise BadRequest(f"{exc.message}.", code="invalid_body") from None

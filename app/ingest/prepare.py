@@ -19,6 +19,8 @@ from app.payload import (
     coerce,
     coerce_json,
     explain,
+    lookup,
+    properties_of,
     strip_meta,
     unflatten,
 )
@@ -48,38 +50,12 @@ class Prepared:
         return not self.problems
 
 
-def _properties(schema: dict[str, Any]) -> set[str]:
-    names = set(schema.get("properties") or {})
-    for part in schema.get("allOf") or []:
-        names |= set(part.get("properties") or {})
-    return names
-
-
 def fit_key(key: str) -> str:
     """Keys longer than the column are hashed, never cut: two long keys sharing a
     prefix must stay two keys."""
     if len(key) <= MAX_KEY:
         return key
     return "sha256:" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def lookup(data: Any, path: str) -> Any:
-    """``a.b.0`` or ``/a/b/0`` into nested dicts and lists; ``None`` when absent."""
-    parts = [p for p in path.replace("/", ".").split(".") if p]
-    for part in parts:
-        if isinstance(data, dict):
-            data = data.get(part)
-        elif (
-            isinstance(data, list)
-            and part.isascii()
-            and part.isdigit()
-            and len(part) <= 9
-            and int(part) < len(data)
-        ):
-            data = data[int(part)]
-        else:
-            return None
-    return data
 
 
 def _scalar(value: Any) -> Any:
@@ -135,7 +111,7 @@ def prepare(body: Body, rules: HookRules, schema: dict[str, Any], validator: Any
         # The preset's delivery metadata (ids for idempotency) is not action input.
         data = strip_meta(rules.preset, raw)
         field_name = (rules.idempotency_field or "").strip("/")
-        if field_name and "." not in field_name and field_name not in _properties(schema):
+        if field_name and "." not in field_name and field_name not in properties_of(schema):
             # A top-level id field that is not an action field is the relay's to read.
             data.pop(field_name, None)
 

@@ -232,7 +232,9 @@ def ingest(hook_id: str) -> Response:
         raise
 
     idem_key = header_key or prepared.idempotency_key
-    if idem_key and (reply := _replay(hook, idem_key)):
+    # A header key was looked up before the body was read; only a key found in the
+    # payload still needs its lookup.
+    if idem_key and not header_key and (reply := _replay(hook, idem_key)):
         metrics.ingested(hook.action, "replayed")
         return _cors(reply, allowed_origin)
 

@@ -99,18 +99,11 @@ def deliver_event(event_id: str) -> str:
 
     number = seen + 1
     url = hook.callback_url if hook and hook.deleted_at is None else None
-    if not url:
-        _record(
-            event,
-            number,
-            "",
-            DeliveryResult(
-                False, None, "the hook has no callback URL any more", 0, None, retryable=False
-            ),
-        )
-        return _settle_after(event, number, ok=False, retryable=False)
+    if not url or hook is None:
+        gone = "the hook has no callback URL any more; nothing to deliver"
+        return _conclude(event, number, "", DeliveryResult(False, None, gone, 0, None, False))
     try:
-        secret = get_vault().decrypt(hook.callback_secret_encrypted)  # type: ignore[union-attr]
+        secret = get_vault().decrypt(hook.callback_secret_encrypted)
         result = deliver(
             callback_http(app),
             url,
@@ -121,18 +114,34 @@ def deliver_event(event_id: str) -> str:
             timestamp=utcnow(),
             occurred_at=event.created_at,
         )
+    except VaultError:
+        unreadable = (
+            "internal error: the hook's callback secret cannot be decrypted with "
+            "RELAY_SECRET_KEY; rotate "
+            "the hook's callback secret (esqase-relay hooks rotate HOOK_ID --what callback_secret)"
+        )
+        result = DeliveryResult(False, None, unreadable, 0, None, retryable=False)
     except Exception as exc:  # noqa: BLE001 - recorded and retried like any failed delivery
         log.exception("callback %s: delivery raised", event_id)
-        retryable = not isinstance(exc, VaultError)
-        result = DeliveryResult(
-            False, None, f"internal error: {type(exc).__name__}", 0, None, retryable=retryable
-        )
+        internal = f"internal error: {type(exc).__name__}"
+        result = DeliveryResult(False, None, internal, 0, None, retryable=True)
     metrics.callback_delivered(result.ok)
-    _record(event, number, url, result)
-    return _settle_after(event, number, ok=result.ok, retryable=result.retryable)
+    return _conclude(event, number, url, result)
 
 
-def _record(event: CallbackEvent, number: int, url: str, result: DeliveryResult) -> None:
+def _conclude(event: CallbackEvent, number: int, url: str, result: DeliveryResult) -> str:
+    """Record the delivery and settle the event in one transaction: a crash between
+    the two would otherwise redeliver an event already delivered."""
+    schedule = current_app.config["CALLBACK_RETRY_SCHEDULE"]
+    next_at: datetime | None = None
+    if result.ok:
+        status, outcome = EventStatus.DELIVERED, "delivered"
+    elif result.retryable and number <= len(schedule):
+        delay = schedule[number - 1]
+        status, outcome = EventStatus.PENDING, "retrying"
+        next_at = utcnow() + timedelta(seconds=delay)
+    else:
+        status, outcome = EventStatus.FAILED, "failed"
     with get_db().session() as s:
         s.add(
             Delivery(
@@ -147,26 +156,11 @@ def _record(event: CallbackEvent, number: int, url: str, result: DeliveryResult)
                 response_excerpt=result.response_excerpt,
             )
         )
-
-
-def _settle_after(event: CallbackEvent, number: int, *, ok: bool, retryable: bool) -> str:
-    if ok:
-        _settle(event.id, EventStatus.DELIVERED)
-        return "delivered"
-    schedule = current_app.config["CALLBACK_RETRY_SCHEDULE"]
-    if retryable and number <= len(schedule):
-        delay = schedule[number - 1]
-        _settle(event.id, EventStatus.PENDING, next_at=utcnow() + timedelta(seconds=delay))
-        enqueue_event(event.id, attempt=number, delay=delay)
-        return "retrying"
-    _settle(event.id, EventStatus.FAILED)
-    return "failed"
-
-
-def _settle(event_id: str, status: EventStatus, next_at: datetime | None = None) -> None:
-    with get_db().session() as s:
         s.execute(
             update(CallbackEvent)
-            .where(CallbackEvent.id == event_id)
+            .where(CallbackEvent.id == event.id)
             .values(status=status, next_attempt_at=next_at)
         )
+    if status == EventStatus.PENDING:
+        enqueue_event(event.id, attempt=number, delay=schedule[number - 1])
+    return outcome

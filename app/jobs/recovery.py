@@ -16,8 +16,10 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select, update
 
+from actions import unanswered
+
 from ..db import get_db
-from ..models import Attempt, Job, JobStatus, utcnow
+from ..models import Attempt, Job, JobStatus, attempt_in_flight, utcnow
 from ..queues import enqueue_job
 from . import events
 from .outcome import Verdict, is_write, retry_or_give_up
@@ -33,15 +35,10 @@ def release(
         row = s.scalar(select(Attempt).where(Attempt.job_id == job_id, Attempt.number == attempt))
         calls: list[dict[str, Any]] = (row.calls if row else None) or []
         job = s.get(Job, job_id)
-        if (
-            job is None
-            or job.status != JobStatus.RUNNING
-            or job.worker != worker
-            or job.attempts_made != attempt
-        ):
+        if job is None:
             return None
         values: dict[str, Any]
-        if any(is_write(c["method"]) and c.get("status") is None for c in calls):
+        if any(is_write(c["method"]) and unanswered(c) for c in calls):
             error = {
                 "code": code,
                 "message": f"{why} after sending a create and before its answer; check "
@@ -65,14 +62,7 @@ def release(
             else:
                 values = {"status": JobStatus.FAILED, "error": error, "finished_at": now}
         moved = s.execute(
-            update(Job)
-            .where(
-                Job.id == job_id,
-                Job.status == JobStatus.RUNNING,
-                Job.worker == worker,
-                Job.attempts_made == attempt,
-            )
-            .values(**values)
+            update(Job).where(*attempt_in_flight(job_id, worker, attempt)).values(**values)
         )
         if moved.rowcount != 1:  # type: ignore[attr-defined]
             return None

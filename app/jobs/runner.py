@@ -25,7 +25,16 @@ from app.esqase import ApiError, Call, EsqaseClient, EsqaseError
 from .. import metrics, ratelimit
 from ..db import get_db
 from ..http import esqase_http
-from ..models import RUNNABLE_STATUSES, Attempt, Connection, Job, JobStatus, utcnow
+from ..models import (
+    RUNNABLE_STATUSES,
+    Attempt,
+    Connection,
+    ConnectionStatus,
+    Job,
+    JobStatus,
+    attempt_in_flight,
+    utcnow,
+)
 from ..queues import enqueue_job
 from ..redis_conn import get_redis, key
 from ..vault import VaultError, get_vault
@@ -78,7 +87,7 @@ def run_job(job_id: str) -> str:
         return "skipped:claimed"
     liveness.beat(get_redis(), current_app.config["WORKER_TTL"])
     try:
-        return _attempt(claim)
+        return _attempt(claim, job, conn)
     except BaseException:
         # Our own bookkeeping failed after the claim (SQL down, RQ's timeout mid-write):
         # hand the job back now rather than leave it "running" behind a live worker.
@@ -145,20 +154,26 @@ def _claim(job_id: str) -> Claim | None:
     return Claim(job_id, number, worker, budget_attempt=number - start)
 
 
-def _attempt(claim: Claim) -> str:
-    app = current_app
-    db = get_db()
-    with db.session() as s:
-        job = s.get(Job, claim.job_id)
-        assert job is not None
-        conn = s.get(Connection, job.connection_id) if job.connection_id else None
-        data = dict(job.input or {})
-        steps = dict(job.checkpoint or {})
-        action_name = job.action
+def _prior_calls(claim: Claim) -> list[dict[str, Any]]:
+    if claim.attempt == 1:
+        return []
+    with get_db().session() as s:
         prior = s.scalars(
-            select(Attempt.calls).where(Attempt.job_id == job.id, Attempt.number < claim.attempt)
+            select(Attempt.calls).where(
+                Attempt.job_id == claim.job_id, Attempt.number < claim.attempt
+            )
         )
-        prior_calls = [call for calls in prior for call in (calls or [])]
+        return [call for calls in prior for call in (calls or [])]
+
+
+def _attempt(claim: Claim, job: Job, conn: Connection | None) -> str:
+    """``job`` and ``conn`` are the rows read just before the claim: the claim changes
+    neither the input, the checkpoint nor the connection, so they are not read again."""
+    app = current_app
+    data = dict(job.input or {})
+    steps = dict(job.checkpoint or {})
+    action_name = job.action
+    prior_calls = _prior_calls(claim)
 
     calls: list[dict[str, Any]] = []
     exc: BaseException | None = None
@@ -231,12 +246,7 @@ def _note_send(claim: Claim, calls: list[dict[str, Any]], method: str, path: str
     with get_db().session() as s:
         owned = s.execute(
             update(Job)
-            .where(
-                Job.id == claim.job_id,
-                Job.status == JobStatus.RUNNING,
-                Job.worker == claim.worker,
-                Job.attempts_made == claim.attempt,
-            )
+            .where(*attempt_in_flight(claim.job_id, claim.worker, claim.attempt))
             .values(updated_at=utcnow())
         )
         if owned.rowcount != 1:  # type: ignore[attr-defined]
@@ -258,7 +268,8 @@ def _save_step(job_id: str, name: str, value: Any) -> None:
 def error_body(exc: BaseException | None, outcome: Outcome) -> dict[str, Any] | None:
     if exc is None:
         return None
-    body: dict[str, Any] = {"code": outcome.verdict.value, "message": outcome.reason}
+    # The relay's error shape everywhere: code, message, details.
+    body: dict[str, Any] = {"code": outcome.verdict.value, "message": outcome.reason, "details": []}
     if isinstance(exc, ApiError):
         body.update(
             {
@@ -291,9 +302,7 @@ def _finish(
     with get_db().session() as s:
         done = s.execute(
             update(Job)
-            .where(
-                Job.id == claim.job_id, Job.status == JobStatus.RUNNING, Job.worker == claim.worker
-            )
+            .where(*attempt_in_flight(claim.job_id, claim.worker, claim.attempt))
             .values(**values)
         )
         s.execute(
@@ -315,7 +324,7 @@ def _finish(
             s.execute(
                 update(Connection)
                 .where(Connection.id == job.connection_id)
-                .values(status="auth_failed", last_error=outcome.reason)
+                .values(status=ConnectionStatus.AUTH_FAILED, last_error=outcome.reason)
             )
         event_ids = events.record_for(s, job)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -26,7 +27,7 @@ from redis.exceptions import RedisError
 from rq.exceptions import NoSuchJobError
 from rq.job import Job as RQJob
 from rq.serializers import JSONSerializer
-from sqlalchemy import or_, select
+from sqlalchemy import Row, or_, select
 
 from ..db import get_db
 from ..models import RUNNABLE_STATUSES, CallbackEvent, EventStatus, Job, JobStatus, utcnow
@@ -97,7 +98,8 @@ def _rq_alive(rq_id: str, queue_name: str) -> bool:
         job = RQJob.fetch(rq_id, connection=get_redis(), serializer=JSONSerializer)
     except NoSuchJobError:
         return False
-    status = str(getattr(job.get_status(refresh=False), "value", job.get_status(refresh=False)))
+    raw = job.get_status(refresh=False)
+    status = str(getattr(raw, "value", raw))
     q = queue(queue_name)
     if status == "scheduled":
         return get_redis().zscore(q.scheduled_job_registry.key, rq_id) is not None
@@ -145,10 +147,7 @@ def _enqueue_stranded(report: SweepReport, grace: timedelta) -> None:
             .order_by(Job.id)
             .limit(BATCH)
         ).all()
-    for job_id, attempts in rows:
-        alive = _rq_alive(rq_job_id(job_id, attempts), RELAY_QUEUE)
-        if not alive and enqueue_job(job_id, attempt=attempts):
-            report.enqueued.append(job_id)
+    _requeue(rows, RELAY_QUEUE, enqueue_job, report.enqueued)
 
 
 def _enqueue_stranded_events(report: SweepReport, grace: timedelta) -> None:
@@ -166,7 +165,18 @@ def _enqueue_stranded_events(report: SweepReport, grace: timedelta) -> None:
             )
             .limit(BATCH)
         ).all()
-    for event_id, attempts in rows:
-        alive = _rq_alive(rq_job_id(event_id, attempts), CALLBACK_QUEUE)
-        if not alive and enqueue_event(event_id, attempt=attempts):
-            report.events_enqueued.append(event_id)
+    _requeue(rows, CALLBACK_QUEUE, enqueue_event, report.events_enqueued)
+
+
+def _requeue(
+    rows: Sequence[Row[str, int]],
+    queue_name: str,
+    enqueue: Callable[..., bool],
+    done: list[str],
+) -> None:
+    """Enqueue each due (id, attempts) row whose RQ job RQ would not run on its own."""
+    for item_id, attempts in rows:
+        if not _rq_alive(rq_job_id(item_id, attempts), queue_name) and enqueue(
+            item_id, attempt=attempts
+        ):
+            done.append(item_id)

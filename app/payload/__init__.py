@@ -4,8 +4,16 @@ Pure functions only (no I/O, no Flask): the ingest view parses the body, then
 runs unflatten (form bodies) -> preset and mapping -> coerce -> validate here.
 """
 
+from ._schema import properties_of
 from .coerce import coerce, coerce_json
-from .mapping import PRESET_META_KEYS, PRESETS, PresetError, apply_mapping, strip_meta
+from .mapping import (
+    PRESET_META_KEYS,
+    PRESETS,
+    PresetError,
+    apply_mapping,
+    lookup,
+    strip_meta,
+)
 from .unflatten import UnflattenError, unflatten
 from .validation import MISSING, Problem, explain, validator_for
 
@@ -20,6 +28,8 @@ __all__ = [
     "coerce",
     "coerce_json",
     "explain",
+    "lookup",
+    "properties_of",
     "strip_meta",
     "unflatten",
     "validator_for",

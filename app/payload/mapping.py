@@ -103,6 +103,16 @@ def _copy(value: Any) -> Any:
     return root
 
 
+def lookup(data: Any, path: str) -> Any:
+    """The value at a mapping-style path (dotted or JSON pointer), or ``None`` when absent.
+
+    The same reading as a mapping source, so a hook's ``idempotency_field`` and its
+    mapping name a place in the payload the same way.
+    """
+    found = _get(data, _split(path))
+    return None if isinstance(found, _Absent) else found
+
+
 def _split(path: str) -> list[str]:
     if path.startswith("/"):
         return [p.replace("~1", "/").replace("~0", "~") for p in path[1:].split("/")]

@@ -106,7 +106,23 @@ def problems(name: str, body: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
+def problem(path: str, message: str) -> dict[str, Any]:
+    """One detail of a 422, in the shape every relay error uses."""
+    return {"path": path, "message": message}
+
+
+def typed(body: dict[str, Any], found: list[dict[str, Any]]) -> dict[str, Any]:
+    """The fields of ``body`` that passed the schema: semantic checks look only at those,
+    so a field whose type is wrong gets one complaint, not two."""
+    bad = {p["path"] for p in found}
+    return {k: v for k, v in body.items() if f"/{k}" not in bad}
+
+
 def check(name: str, body: dict[str, Any], what: str) -> None:
-    found = problems(name, body)
+    raise_if(problems(name, body), what)
+
+
+def raise_if(found: list[dict[str, Any]], what: str) -> None:
     if found:
+        found = sorted(found, key=lambda p: p["path"])
         raise ValidationFailed(f"The {what} has {len(found)} problem(s).", details=found)

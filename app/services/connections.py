@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.esqase import ApiError, EsqaseClient, EsqaseError
 
-from ..errors import Conflict, NotFound, ValidationFailed
+from ..errors import Conflict, NotFound
 from ..http import esqase_http
 from ..ids import looks_like_id
 from ..jobs.present import iso
@@ -34,33 +34,27 @@ def view(conn: Connection) -> dict[str, Any]:
     }
 
 
-def _problem(path: str, message: str) -> dict[str, Any]:
-    return {"path": path, "message": message}
-
-
 def _check_fields(data: dict[str, Any], *, creating: bool) -> None:
-    """Types and sizes by schema first; then what a schema cannot say."""
-    bodies.check("connection.create" if creating else "connection.update", data, "connection")
-    if "name" in data and not data["name"].strip():
-        raise ValidationFailed(
-            "The connection has problems.",
-            details=[_problem("/name", "name cannot be blank (e.g. 'Smith & Co production')")],
-        )
-    if "base_url" in data:
-        try:
-            parts = urlsplit(data["base_url"])
-            ok = parts.scheme in ("http", "https") and bool(parts.hostname)
-        except ValueError:
-            ok = False
-        if not ok:
-            raise ValidationFailed(
-                "The connection has problems.",
-                details=[
-                    _problem(
-                        "/base_url", "base_url must be an http(s) URL like https://api.esqase.com"
-                    )
-                ],
+    """Every problem at once: types and sizes by schema, then what a schema cannot say."""
+    found = bodies.problems("connection.create" if creating else "connection.update", data)
+    fields = bodies.typed(data, found)
+    if isinstance(fields.get("name"), str) and not fields["name"].strip():
+        found.append(bodies.problem("/name", "name cannot be blank (e.g. 'Smith & Co production')"))
+    if isinstance(fields.get("base_url"), str) and not _http_url(fields["base_url"]):
+        found.append(
+            bodies.problem(
+                "/base_url", "base_url must be an http(s) URL like https://api.esqase.com"
             )
+        )
+    bodies.raise_if(found, "connection")
+
+
+def _http_url(value: str) -> bool:
+    try:
+        parts = urlsplit(value)
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        return False
 
 
 def create(session: Session, data: dict[str, Any]) -> Connection:

@@ -12,7 +12,7 @@ from actions import UnknownAction, get_action
 from app.payload import PRESETS
 
 from ..callbacks import InvalidCallbackURL, check_url, new_secret
-from ..errors import NotFound, ValidationFailed
+from ..errors import NotFound
 from ..ids import looks_like_id
 from ..jobs.present import hook_url, iso
 from ..models import Hook, new_token, utcnow
@@ -57,16 +57,14 @@ def view(hook: Hook, *, secrets: dict[str, str] | None = None) -> dict[str, Any]
     return data
 
 
-def _p(path: str, message: str) -> dict[str, str]:
-    return {"path": path, "message": message}
-
-
 def _mapping_collisions(mapping: dict[str, str]) -> list[dict[str, Any]]:
     """``client`` and ``client.firstName`` cannot both be targets: one would overwrite the
     other at every delivery, so say so when the hook is saved."""
     parts = {t: [p for p in t.replace("/", ".").split(".") if p] for t in mapping}
     return [
-        _p(f"/mapping/{a}", f"mapping target {a!r} contains target {b!r}; keep one of them")
+        bodies.problem(
+            f"/mapping/{a}", f"mapping target {a!r} contains target {b!r}; keep one of them"
+        )
         for a in sorted(parts)
         for b in sorted(parts)
         if a != b and parts[b][: len(parts[a])] == parts[a]
@@ -77,37 +75,38 @@ def _check(session: Session, data: dict[str, Any], *, creating: bool) -> list[di
     """Every problem at once: types and sizes by schema, then what a schema cannot know.
     A field whose type is already wrong gets no second, semantic complaint."""
     problems = bodies.problems("hook.create" if creating else "hook.update", data)
-    typed = {k: v for k, v in data.items() if f"/{k}" not in {p["path"] for p in problems}}
+    typed = bodies.typed(data, problems)
     if isinstance(typed.get("name"), str) and not typed["name"].strip():
-        problems.append(_p("/name", "name cannot be blank (e.g. 'Website intake form')"))
+        problems.append(
+            bodies.problem("/name", "name cannot be blank (e.g. 'Website intake form')")
+        )
     if isinstance(typed.get("action"), str):
         try:
             get_action(typed["action"])
         except UnknownAction as exc:
-            problems.append(_p("/action", exc.message))
+            problems.append(bodies.problem("/action", exc.message))
     if isinstance(typed.get("connection_id"), str):
         try:
             connections.get(session, typed["connection_id"])
         except NotFound:
-            problems.append(_p("/connection_id", "no connection has this id"))
+            problems.append(bodies.problem("/connection_id", "no connection has this id"))
     if isinstance(typed.get("callback_url"), str) and typed["callback_url"]:
         try:
             check_url(
                 typed["callback_url"], allow_private=current_app.config["ALLOW_PRIVATE_CALLBACKS"]
             )
         except InvalidCallbackURL as exc:
-            problems.append(_p("/callback_url", str(exc)))
+            problems.append(bodies.problem("/callback_url", str(exc)))
     if isinstance(typed.get("mapping"), dict):
         problems += _mapping_collisions(typed["mapping"])
     if isinstance(typed.get("preset"), str) and typed["preset"] not in PRESETS:
-        problems.append(_p("/preset", f"one of: {', '.join(sorted(PRESETS))}"))
-    return sorted(problems, key=lambda p: p["path"])
+        problems.append(bodies.problem("/preset", f"one of: {', '.join(sorted(PRESETS))}"))
+    return problems
 
 
 def create(session: Session, data: dict[str, Any]) -> tuple[Hook, dict[str, str]]:
     problems = _check(session, data, creating=True)
-    if problems:
-        raise ValidationFailed("The hook has problems.", details=problems)
+    bodies.raise_if(problems, "hook")
     vault = get_vault()
     secret = new_secret()
     secrets = {"callback_secret": secret}
@@ -148,8 +147,7 @@ def list_all(session: Session) -> list[Hook]:
 def update(session: Session, hook_id: str, data: dict[str, Any]) -> tuple[Hook, dict[str, str]]:
     hook = get(session, hook_id)
     problems = _check(session, data, creating=False)
-    if problems:
-        raise ValidationFailed("The hook has problems.", details=problems)
+    bodies.raise_if(problems, "hook")
     secrets: dict[str, str] = {}
     for name in PLAIN_FIELDS:
         if name in data:
