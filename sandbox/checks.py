@@ -76,14 +76,21 @@ class Check:
             return False
         return True
 
-    def string(self, field: str, *, required: bool = False, nullable: bool = True) -> bool:
-        """True when the field holds a usable string."""
+    def _present(self, field: str, *, required: bool, nullable: bool) -> Any:
+        """The field's value, or ``_MISSING`` (after failing it if it had to be there)."""
         value = self.body.get(field, _MISSING)
         if value is _MISSING or value is None:
             if required:
                 self.fail(field, "is required")
             elif value is None and not nullable:
                 self.fail(field, "must not be null")
+            return _MISSING
+        return value
+
+    def string(self, field: str, *, required: bool = False, nullable: bool = True) -> bool:
+        """True when the field holds a usable string."""
+        value = self._present(field, required=required, nullable=nullable)
+        if value is _MISSING:
             return False
         if not isinstance(value, str):
             self.fail(field, f"must be a string (got {type(value).__name__})")
@@ -112,12 +119,8 @@ class Check:
         return True
 
     def date(self, field: str, *, required: bool = False, nullable: bool = True) -> bool:
-        value = self.body.get(field, _MISSING)
-        if value is _MISSING or value is None:
-            if required:
-                self.fail(field, "is required")
-            elif value is None and not nullable:
-                self.fail(field, "must not be null")
+        value = self._present(field, required=required, nullable=nullable)
+        if value is _MISSING:
             return False
         if not is_date(value):
             self.fail(field, f"must be a date written as YYYY-MM-DD (got {value!r})")
