@@ -1,31 +1,39 @@
 """What an action is: a schema, the scope it needs, and a run function over a client.
 
-Actions are plain functions; the worker hands them a :class:`Context` that
-carries the Esqase client and the job's checkpoint, so composite actions can
-record each finished step and a retry resumes instead of repeating.
+Actions are plain functions of a :class:`Context`: the Esqase client, and the
+attempt's journal, which remembers each finished step of a composite action
+(a retry resumes instead of repeating) and what earlier attempts sent.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from app.esqase import EsqaseClient
 
 
-class Checkpoint(Protocol):
-    def __call__(self, step: str, value: Any) -> None: ...
-
-
 @dataclass
-class Context:
-    client: EsqaseClient
-    attempt: int = 1
+class MemoryJournal:
+    """An attempt's memory with nothing behind it: the job runner's journal persists the
+    same things (see :mod:`app.jobs.journal`); this one serves scripts and tests."""
+
     steps: dict[str, Any] = field(default_factory=dict)
-    save_step: Checkpoint | None = None
-    # HTTP calls of this job's earlier attempts ({"method","path","status",...}).
+    # HTTP calls of this job's earlier attempts ({"method","path","status","sent"}).
     prior_calls: list[dict[str, Any]] = field(default_factory=list)
+
+    def step(self, name: str, fn: Callable[[], Any]) -> Any:
+        """Run ``fn`` once per job: a finished step's value is replayed on retry."""
+        if name in self.steps:
+            return self.steps[name]
+        value = fn()
+        self.steps[name] = value
+        self.saved(name)
+        return value
+
+    def saved(self, name: str) -> None:
+        """Called after each new step; a persistent journal writes it down here."""
 
     def sent_without_answer(self, method: str, path: str) -> bool:
         """Did an earlier attempt send this call and never learn whether it worked?"""
@@ -34,15 +42,17 @@ class Context:
             for c in self.prior_calls
         )
 
+
+@dataclass
+class Context:
+    client: EsqaseClient
+    journal: MemoryJournal = field(default_factory=MemoryJournal)
+
     def step(self, name: str, fn: Callable[[], Any]) -> Any:
-        """Run ``fn`` once per job: a finished step's value is replayed on retry."""
-        if name in self.steps:
-            return self.steps[name]
-        value = fn()
-        self.steps[name] = value
-        if self.save_step is not None:
-            self.save_step(name, value)
-        return value
+        return self.journal.step(name, fn)
+
+    def sent_without_answer(self, method: str, path: str) -> bool:
+        return self.journal.sent_without_answer(method, path)
 
 
 def unanswered(call: dict[str, Any]) -> bool:

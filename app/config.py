@@ -28,6 +28,9 @@ DEFAULTS: dict[str, Any] = {
     "WORKER_TTL": 15,
     "MAX_BODY_BYTES": 256 * 1024,
     "MAX_WAIT_SECONDS": 25,
+    # Requests per web process that may hold a thread on ?wait= at once (a quarter of
+    # `serve`'s 8 threads); past that a delivery is answered 202 at once.
+    "MAX_WAITERS": 2,
     "ESQASE_TIMEOUT": 30.0,
     "CALLBACK_TIMEOUT": 10.0,
     "JOB_TIMEOUT": 300,
@@ -84,6 +87,7 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
         "MAX_BODY_BYTES",
         "JOB_TIMEOUT",
         "PROXY_HOPS",
+        "MAX_WAITERS",
     ):
         app.config[key] = int(app.config[key])
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]

@@ -51,7 +51,10 @@ def new_token(prefix: str, nbytes: int = 24) -> str:
 
 
 class JobStatus(enum.StrEnum):
+    """Every status a job can have; only :mod:`app.jobs.lifecycle` moves a job between them."""
+
     REJECTED = "rejected"
+    IGNORED = "ignored"
     QUEUED = "queued"
     RUNNING = "running"
     RETRYING = "retrying"
@@ -63,9 +66,29 @@ class JobStatus(enum.StrEnum):
 
 # Nothing more will happen to these without a person (needs_review is not final:
 # it waits for one).
-FINAL_STATUSES = (JobStatus.REJECTED, JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELED)
+FINAL_STATUSES = (
+    JobStatus.REJECTED,
+    JobStatus.IGNORED,
+    JobStatus.SUCCEEDED,
+    JobStatus.FAILED,
+    JobStatus.CANCELED,
+)
 # A job a worker may pick up.
 RUNNABLE_STATUSES = (JobStatus.QUEUED, JobStatus.RETRYING)
+# What a person may retry, and what they may cancel.
+RETRYABLE_STATUSES = (JobStatus.FAILED, JobStatus.NEEDS_REVIEW, JobStatus.CANCELED)
+CANCELABLE_STATUSES = (JobStatus.QUEUED, JobStatus.RETRYING, JobStatus.NEEDS_REVIEW)
+
+
+class AttemptOutcome(enum.StrEnum):
+    """How one attempt ended: the worker's verdict, or why the attempt was taken from it."""
+
+    SUCCEEDED = "succeeded"
+    RETRY = "retry"
+    FAILED = "failed"
+    NEEDS_REVIEW = "needs_review"
+    WORKER_LOST = "worker_lost"  # the sweeper took it back: the worker died or timed out
+    ATTEMPT_LOST = "attempt_lost"  # the worker could not record its own attempt
 
 
 class ConnectionStatus(enum.StrEnum):
@@ -166,6 +189,12 @@ class Job(Base):
     # What arrived, for rejected deliveries: the raw fields, so a person sees why.
     received: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    # SHA-256 of the prepared input: the same key with a different body is refused.
+    input_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The job whose stored body this one replayed through the hook's current rules.
+    replay_of: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
+    # How a person settled it: {"kind", "by", "at", ...} (link, discard, confirm_create).
+    resolution: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     attempts_made: Mapped[int] = mapped_column(Integer, default=0)
     # attempts_made when a person last retried: each manual retry gets a fresh schedule.
     budget_start: Mapped[int] = mapped_column(Integer, default=0)
@@ -178,17 +207,6 @@ class Job(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
-def attempt_in_flight(job_id: str, worker: str | None, attempt: int) -> tuple[Any, ...]:
-    """WHERE clauses for "this attempt still owns its job". Every write an attempt makes
-    after its claim, and every take-back by the sweeper, is conditional on them."""
-    return (
-        Job.id == job_id,
-        Job.status == JobStatus.RUNNING,
-        Job.worker == worker,
-        Job.attempts_made == attempt,
-    )
 
 
 class Attempt(Base):

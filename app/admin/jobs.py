@@ -28,8 +28,10 @@ def get_job(job_id: str) -> Response:
 
 @bp.post("/jobs/<job_id>/retry")
 def retry_job(job_id: str) -> Response:
+    """``{"confirm_create": true}`` is required for a create waiting for review."""
+    confirm = json_body().get("confirm_create") is True
     with session() as s:
-        job = svc.retry(s, job_id)
+        job = svc.retry(s, job_id, confirm_create=confirm)
         return ok(svc.detail(s, job.id), 202)
 
 

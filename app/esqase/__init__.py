@@ -1,12 +1,14 @@
 """The Esqase API client and its error tree (see :mod:`app.esqase.errors`)."""
 
-from .client import RESOURCES, Call, EsqaseClient, Page
+from .client import RESOURCES, Call, CallJournal, CallLog, EsqaseClient, Page
 from .errors import ApiError, EsqaseError, NotSent, SentNoAnswer, TransportError
 
 __all__ = [
     "RESOURCES",
     "ApiError",
     "Call",
+    "CallJournal",
+    "CallLog",
     "EsqaseClient",
     "EsqaseError",
     "NotSent",

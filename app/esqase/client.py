@@ -8,9 +8,9 @@ one boundary, :meth:`EsqaseClient._send`.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
 import httpx
@@ -44,8 +44,26 @@ class Page:
     total: int
 
 
-CallObserver = Callable[[Call], None]
-SendObserver = Callable[[str, str], None]
+class CallJournal(Protocol):
+    """Where a client reports its calls: told before a request leaves (so a caller can
+    persist "a create is about to go", or refuse it by raising), and after each call."""
+
+    def before_send(self, method: str, path: str) -> None: ...
+
+    def record(self, call: Call) -> None: ...
+
+
+class CallLog:
+    """A journal that only keeps the calls, in order: for scripts and tests."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+
+    def before_send(self, method: str, path: str) -> None:
+        return None
+
+    def record(self, call: Call) -> None:
+        self.calls.append(call)
 
 
 class EsqaseClient:
@@ -57,8 +75,7 @@ class EsqaseClient:
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
         transport: httpx.BaseTransport | None = None,
         http: httpx.Client | None = None,
-        on_call: CallObserver | None = None,
-        on_send: SendObserver | None = None,
+        journal: CallJournal | None = None,
     ) -> None:
         """``http`` lets a worker share one pooled client across many keys;
         the key then travels per request, never in the shared client."""
@@ -70,8 +87,7 @@ class EsqaseClient:
             transport=transport,
             headers={"User-Agent": "esqase-relay"},
         )
-        self.on_call = on_call
-        self.on_send = on_send
+        self.journal = journal
 
     def __repr__(self) -> str:
         return f"EsqaseClient(base_url={self._base!r})"
@@ -162,8 +178,8 @@ class EsqaseClient:
             self._observe(Call(method, path, None, 0, "the request could not be built", False))
             raise failure
 
-        if self.on_send:
-            self.on_send(method, path)
+        if self.journal is not None:
+            self.journal.before_send(method, path)
         started = time.monotonic()
         response: httpx.Response | None = None
         try:
@@ -191,8 +207,8 @@ class EsqaseClient:
         raise _api_error(response, method, path)
 
     def _observe(self, call: Call) -> None:
-        if self.on_call:
-            self.on_call(call)
+        if self.journal is not None:
+            self.journal.record(call)
 
 
 def _reason(error: Exception) -> str:

@@ -7,6 +7,7 @@ job will run with, or every problem found, each naming the field.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,10 +45,19 @@ class Prepared:
     input: dict[str, Any]
     idempotency_key: str | None = None
     problems: list[Problem] = field(default_factory=list)
+    # Set when the body is a provider event that is not a submission (why, in words).
+    ignored: str | None = None
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def digest(self) -> str:
+        """What the same idempotency key must carry again: a hash of the input as prepared,
+        so a different body under a reused key is caught, whatever order its keys came in."""
+        canonical = json.dumps(self.input, sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def fit_key(key: str) -> str:

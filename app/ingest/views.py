@@ -1,103 +1,106 @@
-"""``POST /hooks/<hook_id>``: validate at the edge, record, queue, answer at once."""
+"""``POST /hooks/<hook_id>``: validate at the edge, record, queue, answer at once.
+
+Read top-down, a delivery goes: gate (hook, origin, rate, signature) -> body
+-> prepare (preset, mapping, coercion, validation) -> lifecycle.accept -> the
+answer (202, or the finished job when the sender asked to ``?wait=``).
+Anything refused once the hook is known is kept in the history
+(:mod:`.refusals`), with its job id beside the error.
+"""
 
 from __future__ import annotations
 
-import json
-from typing import Any
+import math
 
 from flask import Blueprint, Response, current_app, jsonify, request
-from redis.exceptions import RedisError
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from actions import get_action
 
-from .. import metrics, ratelimit
+from .. import metrics
 from ..db import get_db
-from ..errors import (
-    BadRequest,
-    Forbidden,
-    NotFound,
-    RateLimited,
-    RelayError,
-    Unauthorized,
-    ValidationFailed,
-)
+from ..errors import BadRequest, NotFound, RelayError, ValidationFailed
 from ..ids import looks_like_id
-from ..jobs.events import done_key
+from ..jobs import lifecycle, waiters
 from ..jobs.present import hook_url, public_view
-from ..models import Hook, Job, JobStatus, utcnow
-from ..queues import enqueue_job
-from ..redis_conn import get_redis, key
-from ..vault import get_vault
+from ..models import Hook, Job, JobStatus
+from . import gate, refusals
 from .body import Body, read_body
-from .prepare import MAX_KEY, HookRules, prepare
+from .prepare import MAX_KEY, HookRules, Prepared, prepare
 from .validators import validator_for_action
 
 bp = Blueprint("ingest", __name__)
 
-RECEIVED_LIMIT = 16 * 1024
+# The answer to a ``?wait=`` that saw its job finish; anything still running is a 202.
+WAITED_STATUS = {
+    JobStatus.SUCCEEDED: 200,
+    JobStatus.FAILED: 422,
+    JobStatus.NEEDS_REVIEW: 409,
+    JobStatus.CANCELED: 409,
+}
 
 
-def _hook(token: str) -> Hook:
-    hook = None
-    if looks_like_id(token):
-        with get_db().session() as s:
-            hook = s.scalar(select(Hook).where(Hook.token == token))
-    if hook is None or hook.deleted_at is not None or not hook.enabled:
-        raise NotFound(
-            "No enabled hook has this URL. Copy the hook URL again from the relay, "
-            "or ask an admin whether the hook was disabled or rotated.",
-            code="hook_not_found",
+@bp.post("/hooks/<hook_id>", provide_automatic_options=False)
+def ingest(hook_id: str) -> Response:
+    hook = gate.find_hook(hook_id)
+    allowed_origin = gate.check_origin(hook, request.headers.get("Origin"))
+    gate.rate_limit(hook)
+    body: Body | None = None
+    try:
+        wait, clamped = _wait_seconds()
+        header_key = _header_key()
+        gate.verify_sender(hook, request.get_data(cache=True), request.headers.items())
+        body = read_body(request)
+        prepared = _prepare(hook, body)
+        if prepared.ignored:
+            job = lifecycle.ignore(hook, refusals.received(request, body), prepared.ignored)
+            metrics.ingested(hook.action, "ignored")
+            return _cors(_answer(hook, job, status=200), allowed_origin)
+        accepted = lifecycle.accept(
+            hook,
+            prepared.input,
+            key=header_key or prepared.idempotency_key,
+            digest=prepared.digest,
         )
-    return hook
+        if not accepted.same_body:
+            raise _key_reused(accepted.job, header_key is not None)
+    except RelayError as exc:
+        refusals.record(hook, request, body, exc)
+        if allowed_origin:  # a browser form must be able to read why it was refused
+            exc.headers.update(_cors(Response(), allowed_origin).headers)
+        raise
+    if accepted.replayed:
+        metrics.ingested(hook.action, "replayed")
+        reply = _answer(hook, accepted.job, status=200)
+        reply.headers["Idempotent-Replayed"] = "true"
+        return _cors(reply, allowed_origin)
+    metrics.ingested(hook.action, "accepted")
+    return _cors(_answer_after_wait(hook, accepted.job, wait, clamped), allowed_origin)
 
 
-def _check_origin(hook: Hook) -> str | None:
-    origin = request.headers.get("Origin")
-    if not origin or not hook.allowed_origins:
-        return None
-    if "*" in hook.allowed_origins or origin in hook.allowed_origins:
-        return origin
-    raise Forbidden(
-        f"Browser origin {origin!r} may not post to this hook. Add it to the hook's "
-        "allowed origins.",
-        code="origin_not_allowed",
+def _prepare(hook: Hook, body: Body) -> Prepared:
+    action = get_action(hook.action)
+    rules = HookRules(hook.preset, hook.mapping, hook.idempotency_field)
+    prepared = prepare(body, rules, action.schema, validator_for_action(action.name))
+    if not prepared.ok:
+        raise ValidationFailed(
+            f"{len(prepared.problems)} field(s) need fixing before this can be sent "
+            f"to Esqase ({action.name}).",
+            details=[p.to_dict() for p in prepared.problems],
+        )
+    return prepared
+
+
+def _key_reused(first: Job, from_header: bool) -> ValidationFailed:
+    """Stripe's rule: a key names one request. A constant or mis-mapped key would otherwise
+    swallow every later submission as a 'replay' of the first."""
+    where = "the Idempotency-Key header" if from_header else "the hook's idempotency field"
+    error = ValidationFailed(
+        f"This idempotency key was already used by job {first.id} with a different body. "
+        f"Send a new key for a new submission: check {where} (a constant or wrongly mapped "
+        "value makes every submission look like the first).",
+        code="idempotency_key_reused",
     )
-
-
-def _verify_sender(hook: Hook) -> None:
-    if hook.sender_secret_encrypted is None:
-        return
-    from standardwebhooks.webhooks import Webhook, WebhookVerificationError
-
-    secret = get_vault().decrypt(hook.sender_secret_encrypted)
-    try:
-        Webhook(secret).verify(request.get_data(cache=True), dict(request.headers))
-    except WebhookVerificationError:
-        raise Unauthorized(
-            "The request signature is missing or wrong. Sign the body with the hook's "
-            "sender secret (Standard Webhooks: webhook-id, webhook-timestamp, "
-            "webhook-signature headers).",
-            code="bad_signature",
-        ) from None
-
-
-def _rate_limit(hook: Hook) -> None:
-    limit = int(current_app.config.get("INGEST_RATE_LIMIT", 600))
-    if limit <= 0:
-        return
-    try:
-        decision = ratelimit.hit(get_redis(), key("rl", "hook", hook.id), limit)
-    except (RedisError, OSError):
-        return  # fail open: a Redis outage must not turn away work we can keep in SQL
-    if not decision.allowed:
-        seconds = int(decision.retry_after + 0.999)
-        raise RateLimited(
-            f"This hook received more than {limit} requests in a minute. "
-            f"Try again in {seconds} seconds.",
-            headers={"Retry-After": str(seconds)},
-        )
+    error.extra["first_job_id"] = first.id
+    return error
 
 
 def _header_key() -> str | None:
@@ -113,158 +116,57 @@ def _header_key() -> str | None:
     return raw
 
 
-def _wait_seconds() -> float:
+def _wait_seconds() -> tuple[float, bool]:
+    """``?wait=`` in seconds, and whether it was cut to the maximum (said in a header)."""
     raw = request.args.get("wait")
     if raw is None:
-        return 0.0
+        return 0.0, False
     limit = float(current_app.config["MAX_WAIT_SECONDS"])
     try:
         value = float(raw)
     except ValueError:
-        value = -1.0
-    if not 0 <= value <= limit:
+        value = math.nan
+    if not value >= 0:  # also NaN
         raise BadRequest(
             f"wait must be a number of seconds from 0 to {limit:g} (got {raw!r}).",
             code="invalid_wait",
         )
-    return value
+    return min(value, limit), value > limit
 
 
-def _received(body: Body | None) -> dict[str, Any]:
-    if body is not None:
-        snapshot: dict[str, Any] = {"kind": body.kind, "fields": body.fields}
-        if body.files:
-            snapshot["files_ignored"] = list(body.files)
-        if len(json.dumps(snapshot, default=str)) <= RECEIVED_LIMIT:
-            return snapshot
-    raw = request.get_data(cache=True)[:RECEIVED_LIMIT]
-    return {
-        "kind": "raw",
-        "content_type": request.content_type,
-        "text": raw.decode(errors="replace"),
-    }
-
-
-def _record_rejected(hook: Hook, body: Body | None, error: RelayError) -> str:
+def _answer_after_wait(hook: Hook, job: Job, wait: float, clamped: bool) -> Response:
+    """Hold the request while the job runs, if a place to wait is free in this process."""
+    if not wait:
+        return _answer(hook, job)
+    seats = waiters.seats()
+    if not seats.take():
+        reply = _answer(hook, job)
+        reply.headers["Relay-Wait"] = "skipped: too many requests are waiting; poll status_url"
+        return reply
+    try:
+        waiters.wait(job.id, wait)
+    finally:
+        seats.give_back()
     with get_db().session() as s:
-        job = Job(
-            hook_id=hook.id,
-            connection_id=hook.connection_id,
-            action=hook.action,
-            status=JobStatus.REJECTED,
-            received=_received(body),
-            error=error.body()["error"],
-            finished_at=utcnow(),
-        )
-        s.add(job)
-    return job.id
+        job = s.get(Job, job.id) or job
+    reply = _answer(hook, job, status=WAITED_STATUS.get(JobStatus(job.status), 202))
+    if clamped:
+        reply.headers["Relay-Wait"] = f"clamped to {wait:g} seconds"
+    return reply
 
 
-def _replay(hook: Hook, idem_key: str) -> Response | None:
-    with get_db().session() as s:
-        job = s.scalar(select(Job).where(Job.hook_id == hook.id, Job.idempotency_key == idem_key))
-    if job is None:
-        return None
-    response = jsonify(public_view(job, _base(hook)))
-    response.status_code = 200
-    response.headers["Idempotent-Replayed"] = "true"
-    return response
-
-
-def _await(job_id: str, seconds: float) -> Job:
-    if seconds > 0:
-        try:
-            get_redis().blpop([done_key(job_id)], timeout=seconds)
-        except (RedisError, OSError):
-            pass
-    with get_db().session() as s:
-        job = s.get(Job, job_id)
-    assert job is not None
-    return job
-
-
-def _base(hook: Hook) -> str:
-    return hook_url(current_app.config["PUBLIC_URL"], hook)
-
-
-def _answer(hook: Hook, job: Job, waited: bool) -> Response:
-    view = public_view(job, _base(hook))
+def _answer(hook: Hook, job: Job, status: int = 202) -> Response:
+    view = public_view(job, hook_url(current_app.config["PUBLIC_URL"], hook))
     response = jsonify(view)
-    response.status_code = 202
-    if waited and job.status == JobStatus.SUCCEEDED:
-        response.status_code = 200
-    elif waited and job.status == JobStatus.FAILED:
-        response.status_code = 422
+    response.status_code = status
     response.headers["Location"] = view["status_url"]
     return response
 
 
-@bp.post("/hooks/<hook_id>", provide_automatic_options=False)
-def ingest(hook_id: str) -> Response:
-    hook = _hook(hook_id)
-    allowed_origin = _check_origin(hook)
-    _verify_sender(hook)
-    _rate_limit(hook)
-    action = get_action(hook.action)
-    wait = _wait_seconds()
-
-    header_key = _header_key()
-    if header_key and (reply := _replay(hook, header_key)):
-        metrics.ingested(hook.action, "replayed")
-        return _cors(reply, allowed_origin)
-
-    body: Body | None = None
-    try:
-        body = read_body(request)
-        rules = HookRules(hook.preset, hook.mapping, hook.idempotency_field)
-        prepared = prepare(body, rules, action.schema, validator_for_action(action.name))
-        if not prepared.ok:
-            raise ValidationFailed(
-                f"{len(prepared.problems)} field(s) need fixing before this can be sent "
-                f"to Esqase ({action.name}).",
-                details=[p.to_dict() for p in prepared.problems],
-            )
-    except RelayError as exc:
-        if exc.status in (400, 415, 422):
-            job_id = _record_rejected(hook, body, exc)
-            exc.extra["job_id"] = job_id
-            metrics.ingested(hook.action, "rejected")
-        raise
-
-    idem_key = header_key or prepared.idempotency_key
-    # A header key was looked up before the body was read; only a key found in the
-    # payload still needs its lookup.
-    if idem_key and not header_key and (reply := _replay(hook, idem_key)):
-        metrics.ingested(hook.action, "replayed")
-        return _cors(reply, allowed_origin)
-
-    job = Job(
-        hook_id=hook.id,
-        connection_id=hook.connection_id,
-        action=hook.action,
-        status=JobStatus.QUEUED,
-        input=prepared.input,
-        idempotency_key=idem_key,
-    )
-    try:
-        with get_db().session() as s:
-            s.add(job)
-    except IntegrityError:
-        # The same key raced in from another request: theirs is the first job.
-        if idem_key and (reply := _replay(hook, idem_key)):
-            return _cors(reply, allowed_origin)
-        raise
-    enqueue_job(job.id)  # False = Redis down: the job is safe in SQL, the sweeper enqueues it
-    metrics.ingested(hook.action, "accepted")
-    if wait:
-        job = _await(job.id, wait)
-    return _cors(_answer(hook, job, waited=bool(wait)), allowed_origin)
-
-
 @bp.route("/hooks/<hook_id>", methods=["OPTIONS"])
 def preflight(hook_id: str) -> Response:
-    hook = _hook(hook_id)
-    origin = _check_origin(hook)
+    hook = gate.find_hook(hook_id)
+    origin = gate.check_origin(hook, request.headers.get("Origin"))
     response = Response(status=204)
     if origin:
         response.headers["Access-Control-Allow-Methods"] = "POST, OPTIONS"
@@ -277,19 +179,21 @@ def preflight(hook_id: str) -> Response:
 
 @bp.get("/hooks/<hook_id>/jobs/<job_id>")
 def job_status(hook_id: str, job_id: str) -> Response:
-    hook = _hook(hook_id)
+    hook = gate.find_hook(hook_id)
     job = None
     if looks_like_id(job_id):
         with get_db().session() as s:
             job = s.get(Job, job_id)
     if job is None or job.hook_id != hook.id:
         raise NotFound("This hook has no job with that id.", code="job_not_found")
-    return jsonify(public_view(job, _base(hook)))
+    return jsonify(public_view(job, hook_url(current_app.config["PUBLIC_URL"], hook)))
 
 
 def _cors(response: Response, origin: str | None) -> Response:
     if origin:
         response.headers["Access-Control-Allow-Origin"] = origin
         response.headers["Vary"] = "Origin"
-        response.headers["Access-Control-Expose-Headers"] = "Idempotent-Replayed, Location"
+        response.headers["Access-Control-Expose-Headers"] = (
+            "Idempotent-Replayed, Location, Relay-Wait"
+        )
     return response

@@ -4,7 +4,7 @@ Every ``SWEEP_INTERVAL`` seconds one worker (a Redis lock elects it):
 
 1. recovers ``running`` jobs whose worker's liveness key expired, or that
    have run past ``JOB_TIMEOUT`` (the worker lives but lost track of it):
-   see :mod:`app.jobs.recovery` (retry on the job's schedule, ``failed``
+   see :func:`app.jobs.lifecycle.release` (retry on the job's schedule, ``failed``
    when its retries are spent, ``needs_review`` if a POST went unanswered);
 2. enqueues ``queued``/``retrying`` jobs that are due but have no RQ job
    (Redis was down at ingest, or lost its data);
@@ -34,7 +34,7 @@ from ..models import RUNNABLE_STATUSES, CallbackEvent, EventStatus, Job, JobStat
 from ..queues import CALLBACK_QUEUE, RELAY_QUEUE, enqueue_event, enqueue_job, queue, rq_job_id
 from ..redis_conn import get_redis, key
 from . import liveness
-from .recovery import release
+from .lifecycle import release
 
 log = logging.getLogger(__name__)
 

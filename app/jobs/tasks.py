@@ -21,7 +21,7 @@ def run_job(job_id: str) -> str:
 
 
 def deliver_event(event_id: str) -> str:
-    from .events import deliver_event as _deliver
+    from ..callbacks.dispatch import deliver_event as _deliver
 
     if has_app_context():
         return _deliver(event_id)

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
 from app.esqase import ApiError, EsqaseClient, EsqaseError
@@ -14,6 +15,7 @@ from app.esqase import ApiError, EsqaseClient, EsqaseError
 from ..errors import Conflict, NotFound
 from ..http import esqase_http
 from ..ids import looks_like_id
+from ..jobs.outcome import Outcome, Verdict
 from ..jobs.present import iso
 from ..models import Connection, ConnectionStatus, Hook, utcnow
 from ..vault import VaultError, get_vault
@@ -114,6 +116,23 @@ def delete(session: Session, conn_id: str) -> None:
             code="connection_in_use",
         )
     conn.deleted_at = utcnow()
+
+
+def record_evidence(session: Session, conn: Connection, outcome: Outcome) -> None:
+    """A connection's status follows the latest evidence from its jobs: a 401/403 marks it,
+    and a later success with the same key clears the mark."""
+    if outcome.flag_connection:
+        session.execute(
+            sql_update(Connection)
+            .where(Connection.id == conn.id)
+            .values(status=ConnectionStatus.AUTH_FAILED, last_error=outcome.reason)
+        )
+    elif outcome.verdict is Verdict.SUCCEEDED and conn.status == ConnectionStatus.AUTH_FAILED:
+        session.execute(
+            sql_update(Connection)
+            .where(Connection.id == conn.id, Connection.api_key_encrypted == conn.api_key_encrypted)
+            .values(status=ConnectionStatus.ACTIVE, last_error=None)
+        )
 
 
 def check(session: Session, conn_id: str) -> dict[str, Any]:

@@ -7,19 +7,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import String, cast, or_, select, update
+from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session
 
 from ..errors import BadRequest, Conflict, NotFound, ValidationFailed
 from ..ids import looks_like_id
-from ..jobs.events import notify_done
+from ..jobs import lifecycle
 from ..jobs.present import admin_view, hook_url
-from ..models import Hook, Job, JobStatus, utcnow
-from ..queues import enqueue_job
+from ..models import CANCELABLE_STATUSES, RETRYABLE_STATUSES, Hook, Job, JobStatus
 from . import bodies
 
-RETRYABLE = (JobStatus.FAILED, JobStatus.NEEDS_REVIEW, JobStatus.CANCELED)
-CANCELABLE = (JobStatus.QUEUED, JobStatus.RETRYING, JobStatus.NEEDS_REVIEW)
+# What a person may do to a job in each status (the dashboard shows buttons by these).
+RETRYABLE, CANCELABLE = RETRYABLE_STATUSES, CANCELABLE_STATUSES
 MAX_LIMIT = 200
 
 
@@ -149,31 +148,11 @@ def detail(session: Session, job_id: str) -> dict[str, Any]:
     return admin_view(session, job, _bases(session, [job]).get(job.hook_id, ""), detail=True)
 
 
-def retry(session: Session, job_id: str) -> Job:
+def retry(
+    session: Session, job_id: str, *, confirm_create: bool = False, by: str | None = None
+) -> Job:
     """A person's retry: a fresh retry budget, composite checkpoints kept (resume, not repeat)."""
-    job = get(session, job_id)
-    if job.status not in RETRYABLE:
-        raise Conflict(
-            f"A {job.status} job cannot be retried; only {', '.join(RETRYABLE)} jobs can.",
-            code="not_retryable",
-        )
-    moved = session.execute(
-        update(Job)
-        .where(Job.id == job_id, Job.status == job.status)
-        .values(
-            status=JobStatus.QUEUED,
-            budget_start=Job.attempts_made,
-            next_attempt_at=None,
-            finished_at=None,
-            error=None,
-        )
-    )
-    if moved.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict("The job changed while retrying; reload it.", code="conflict")
-    session.commit()
-    session.refresh(job)
-    enqueue_job(job.id, attempt=job.attempts_made)
-    return job
+    return lifecycle.retry(job_id, confirm_create=confirm_create, by=by)
 
 
 def retry_many(session: Session, filters: JobFilter, limit: int = 1000) -> list[str]:
@@ -194,19 +173,5 @@ def retry_many(session: Session, filters: JobFilter, limit: int = 1000) -> list[
     return done
 
 
-def cancel(session: Session, job_id: str) -> Job:
-    job = get(session, job_id)
-    if job.status not in CANCELABLE:
-        hint = " Wait for this attempt to end." if job.status == JobStatus.RUNNING else ""
-        raise Conflict(f"A {job.status} job cannot be canceled.{hint}", code="not_cancelable")
-    moved = session.execute(
-        update(Job)
-        .where(Job.id == job_id, Job.status == job.status)
-        .values(status=JobStatus.CANCELED, finished_at=utcnow(), next_attempt_at=None)
-    )
-    if moved.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict("The job changed while canceling; reload it.", code="conflict")
-    session.commit()
-    session.refresh(job)
-    notify_done(job.id)
-    return job
+def cancel(session: Session, job_id: str, *, by: str | None = None) -> Job:
+    return lifecycle.cancel(job_id, by=by)

@@ -8,7 +8,7 @@ import socket
 import httpx
 import pytest
 
-from app.esqase import ApiError, Call, EsqaseClient, NotSent, SentNoAnswer
+from app.esqase import ApiError, CallLog, EsqaseClient, NotSent, SentNoAnswer
 
 PERSON = {"type": "PERSON", "firstName": "Jane", "lastName": "Doe", "emails": ["jane@example.com"]}
 
@@ -155,10 +155,11 @@ def test_process_then_500_happened_upstream(client, esqase):
 
 
 def test_calls_are_observed_without_secrets(esqase, caplog):
-    calls: list[Call] = []
+    log = CallLog()
+    calls = log.calls
     key = esqase.key
     caplog.set_level(logging.DEBUG)
-    with EsqaseClient(esqase.url, key, on_call=calls.append) as c:
+    with EsqaseClient(esqase.url, key, journal=log) as c:
         c.create("contacts", PERSON)
         with pytest.raises(ApiError) as err:
             c.get("contacts", "missing-id")
@@ -194,13 +195,14 @@ def test_a_create_answered_with_an_undecodable_body_is_not_not_sent():
     ids=["date", "nan"],
 )
 def test_a_body_that_cannot_be_encoded_is_not_sent(body):
-    calls: list[Call] = []
+    log = CallLog()
+    calls = log.calls
 
     def handler(request):  # pragma: no cover - must not be reached
         raise AssertionError("sent")
 
     with _mock(handler) as c:
-        c.on_call = calls.append
+        c.journal = log
         with pytest.raises(NotSent):
             c.create("contacts", body)
     assert calls and calls[0].sent is False

@@ -103,21 +103,38 @@ def test_an_unknown_status_filter_is_explained_not_a_500(relay):
     assert "unknown status" in html(response)
 
 
-def test_a_needs_review_job_can_be_retried_from_its_page(relay):
+def test_a_plain_retry_of_a_create_in_review_asks_to_check_esqase_first(relay):
     hook = relay.hook("leads.create")
-    relay.esqase.fault("POST", "/v1/leads", status=502)
+    relay.esqase.fault("POST", "/v1/leads", kind="process_then_status", status=502)
     job_id = post_job(relay, hook, LEAD)
     assert relay.settle(job_id)["status"] == "needs_review"
     client = signed_in(relay)
     page = client.get(f"/dashboard/jobs/{job_id}")
-    assert "Needs review" in html(page) and "Retry" in html(page)
+
+    response = client.post(f"/dashboard/jobs/{job_id}/retry", data={"csrf_token": csrf_from(page)})
+    assert response.status_code == 302
+    assert "may already have created its record" in html(client.get(f"/dashboard/jobs/{job_id}"))
+    assert relay.job(job_id)["status"] == "needs_review"
+    assert len(relay.esqase.records("leads")) == 1  # the one the first attempt made
+
+
+def test_a_failed_job_can_be_retried_from_its_page(relay):
+    hook = relay.hook("leads.update")
+    relay.esqase.fault("PATCH", "/v1/leads", status=502)
+    lead = relay.esqase.api().post("/v1/leads", json=LEAD).json()["data"]
+    relay.app.config["RETRY_SCHEDULE"] = ()
+    job_id = post_job(relay, hook, {"id": lead["id"], "value": "HIGH"})
+    assert relay.settle(job_id)["status"] == "failed"
+    client = signed_in(relay)
+    page = client.get(f"/dashboard/jobs/{job_id}")
+    assert "Failed" in html(page) and "Retry" in html(page)
 
     response = client.post(f"/dashboard/jobs/{job_id}/retry", data={"csrf_token": csrf_from(page)})
     assert response.status_code == 302
     assert response.headers["Location"] == f"/dashboard/jobs/{job_id}"
     assert "queued again" in html(client.get(f"/dashboard/jobs/{job_id}"))
     assert relay.settle(job_id)["status"] == "succeeded"
-    assert len(relay.esqase.records("leads")) == 1
+    assert relay.esqase.records("leads")[0]["value"] == "HIGH"
     done = html(client.get(f"/dashboard/jobs/{job_id}"))
     assert "Attempt 2" in done and "502" in done
 

@@ -212,7 +212,7 @@ def test_a_job_that_keeps_losing_its_worker_runs_out_of_retries(relay):
     from sqlalchemy import update
 
     from app.db import session
-    from app.jobs.recovery import release
+    from app.jobs.lifecycle import release
     from app.models import Job
 
     hook = relay.hook("practice-areas.create")
@@ -233,7 +233,7 @@ def test_a_lost_attempt_waits_its_schedule_before_the_retry(relay):
     from sqlalchemy import update
 
     from app.db import session
-    from app.jobs.recovery import release
+    from app.jobs.lifecycle import release
     from app.models import Job
 
     relay.app.config["RETRY_SCHEDULE"] = (60, 60)

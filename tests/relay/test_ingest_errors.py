@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from standardwebhooks.webhooks import Webhook
 
 
@@ -87,9 +88,21 @@ def test_rejected_job_is_never_queued(relay):
     assert relay.esqase.requests() == []
 
 
-def test_bad_wait_is_400(relay):
+@pytest.mark.parametrize("wait", ["-1", "soon", "nan"])
+def test_a_wait_that_is_not_seconds_is_400(relay, wait):
     hook = relay.hook("practice-areas.create")
-    _error(relay.client.post(hook["path"] + "?wait=99", json={"name": "x"}), 400, "invalid_wait")
+    _error(
+        relay.client.post(hook["path"] + f"?wait={wait}", json={"name": "x"}), 400, "invalid_wait"
+    )
+
+
+def test_a_wait_past_the_maximum_is_clamped_not_refused(relay):
+    relay.app.config["MAX_WAIT_SECONDS"] = 1
+    hook = relay.hook("practice-areas.create")
+    response = relay.client.post(hook["path"] + "?wait=99", json={"name": "x"})
+    assert response.status_code == 202  # nobody ran it within the (clamped) second
+    assert response.headers["Relay-Wait"] == "clamped to 1 seconds"
+    assert relay.settle(response.get_json()["id"])["status"] == "succeeded"
 
 
 def test_browser_origin_not_allowed_is_403(relay):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from rq.timeouts import JobTimeoutException
 
 from actions import ActionFailed
 from app.esqase import ApiError, NotSent, SentNoAnswer
@@ -37,11 +38,22 @@ def api(status: int, method: str = "POST", retry_after: float | None = None) -> 
         (SentNoAnswer("timeout", method="POST"), Verdict.NEEDS_REVIEW),
         (SentNoAnswer("timeout", method="GET"), Verdict.RETRY),
         (ActionFailed("no such practice area"), Verdict.FAILED),
-        (KeyError("bug"), Verdict.NEEDS_REVIEW),
+        (KeyError("bug"), Verdict.RETRY),
+        (JobTimeoutException("past the job timeout"), Verdict.RETRY),
     ],
 )
 def test_row(exc, verdict):
     assert classify(exc, 1, SCHEDULE).verdict is verdict
+
+
+@pytest.mark.parametrize(
+    "exc", [KeyError("bug"), JobTimeoutException("past the job timeout")], ids=["bug", "timeout"]
+)
+def test_an_error_not_from_esqase_is_judged_by_what_was_sent(exc):
+    """RQ's timeout or a bug of ours mid-action: safe to retry unless a create went
+    unanswered, which may have made the record."""
+    assert classify(exc, 1, SCHEDULE).verdict is Verdict.RETRY
+    assert classify(exc, 1, SCHEDULE, create_unanswered=True).verdict is Verdict.NEEDS_REVIEW
 
 
 def test_401_and_403_flag_the_connection():

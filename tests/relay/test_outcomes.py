@@ -138,7 +138,14 @@ def test_a_person_retries_a_needs_review_job(relay):
     job_id = _post(relay, hook, LEAD)
     assert relay.settle(job_id)["status"] == "needs_review"
 
-    response = relay.client.post(f"/api/v1/jobs/{job_id}/retry", headers=relay.headers)
+    refused = relay.client.post(f"/api/v1/jobs/{job_id}/retry", headers=relay.headers)
+    assert refused.status_code == 409
+    assert refused.get_json()["error"]["code"] == "confirm_create_required"
+    assert relay.job(job_id)["status"] == "needs_review"
+
+    response = relay.client.post(
+        f"/api/v1/jobs/{job_id}/retry", json={"confirm_create": True}, headers=relay.headers
+    )
     assert response.status_code == 202
     job = relay.settle(job_id, "succeeded", "failed")
     assert job["status"] == "succeeded"

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import time
 
-from actions import Context
-from app.db import session
-from app.jobs import runner
-from app.jobs.recovery import release
+from actions import Context, MemoryJournal
+from app.jobs import lifecycle, runner
+from app.jobs.lifecycle import release
 from app.jobs.sweeper import sweep_once
-from app.models import Connection, Job
 from app.queues import queue, rq_job_id
 
 LEAD = {"type": "PERSON", "lastName": "Doe"}
@@ -18,14 +16,12 @@ LEAD = {"type": "PERSON", "lastName": "Doe"}
 def test_an_attempt_taken_back_by_the_sweeper_sends_no_create(relay):
     hook = relay.hook("leads.create")
     job_id = relay.client.post(hook["path"], json=LEAD).get_json()["id"]
-    with session() as s:  # what run_job read just before its claim
-        job, conn = s.get(Job, job_id), s.get(Connection, hook["connection_id"])
-    claim = runner._claim(job_id)
+    claim = lifecycle.claim(job_id, "worker-a")
     assert claim is not None
     # The worker looked dead (say Redis lost its liveness key) and the sweeper stepped in.
     assert release(job_id, claim.worker, claim.attempt, "the worker stopped") == "retrying"
 
-    assert runner._attempt(claim, job, conn) == "superseded"  # the old attempt carries on, too late
+    assert runner._attempt(claim) == "superseded"  # the old attempt carries on, too late
     assert relay.esqase.records("leads") == []
     assert not any(r["method"] == "POST" for r in relay.esqase.requests())
     assert relay.settle(job_id)["status"] == "succeeded"
@@ -61,16 +57,16 @@ def test_a_retry_that_fell_out_of_rq_is_enqueued_again(relay):
 def test_a_delete_that_never_connected_does_not_count_as_sent():
     path = "/v1/contacts/c1"
     never_left = Context(
-        client=None,
-        prior_calls=[  # type: ignore[arg-type]
-            {"method": "DELETE", "path": path, "status": None, "sent": False}
-        ],
+        client=None,  # type: ignore[arg-type]
+        journal=MemoryJournal(
+            prior_calls=[{"method": "DELETE", "path": path, "status": None, "sent": False}]
+        ),
     )
     lost_answer = Context(
-        client=None,
-        prior_calls=[  # type: ignore[arg-type]
-            {"method": "DELETE", "path": path, "status": None, "sent": True}
-        ],
+        client=None,  # type: ignore[arg-type]
+        journal=MemoryJournal(
+            prior_calls=[{"method": "DELETE", "path": path, "status": None, "sent": True}]
+        ),
     )
     assert not never_left.sent_without_answer("DELETE", path)
     assert lost_answer.sent_without_answer("DELETE", path)

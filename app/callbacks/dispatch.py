@@ -1,8 +1,8 @@
-"""Callback events: recorded with the job's final state, delivered from the callbacks queue.
+"""Delivering a recorded callback event: one attempt per RQ job on the callbacks queue.
 
-An event row is written in the same transaction as the status it reports, so
-a crash between the two cannot lose a callback; the event id is the
-``webhook-id`` and stays the same across every delivery attempt.
+Each attempt is claimed with a lease (so the sweeper leaves an attempt in flight
+alone), recorded as a :class:`~app.models.Delivery`, and settles the event in
+the same transaction: delivered, pending again with a backoff, or failed.
 """
 
 from __future__ import annotations
@@ -11,65 +11,17 @@ import logging
 from datetime import datetime, timedelta
 
 from flask import current_app
-from redis.exceptions import RedisError
 from sqlalchemy import update
-from sqlalchemy.orm import Session
 
 from .. import metrics
-from ..callbacks import DeliveryResult, deliver
 from ..db import get_db
 from ..http import callback_http
-from ..models import CallbackEvent, Delivery, EventStatus, Hook, Job, JobStatus, utcnow
+from ..models import CallbackEvent, Delivery, EventStatus, Hook, Job, utcnow
 from ..queues import callback_job_timeout, enqueue_event
-from ..redis_conn import get_redis, key
 from ..vault import VaultError, get_vault
-from .present import hook_url, public_view
+from .delivery import DeliveryResult, deliver
 
 log = logging.getLogger(__name__)
-
-EVENT_TYPES = {
-    JobStatus.SUCCEEDED: "job.succeeded",
-    JobStatus.FAILED: "job.failed",
-    JobStatus.NEEDS_REVIEW: "job.needs_review",
-}
-
-
-def done_key(job_id: str) -> str:
-    return key("done", job_id)
-
-
-def record_for(session: Session, job: Job) -> list[str]:
-    """Add the callback event for the job's new status, if its hook wants one."""
-    event_type = EVENT_TYPES.get(JobStatus(job.status))
-    if event_type is None:
-        return []
-    hook = session.get(Hook, job.hook_id)
-    if hook is None or not hook.callback_url or event_type not in (hook.callback_events or []):
-        return []
-    payload = public_view(job, hook_url(current_app.config["PUBLIC_URL"], hook))
-    event = CallbackEvent(job_id=job.id, type=event_type, payload=payload)
-    session.add(event)
-    session.flush()
-    return [event.id]
-
-
-def after_commit(job_id: str, event_ids: list[str], *, final: bool) -> None:
-    for event_id in event_ids:
-        enqueue_event(event_id)
-    if final:
-        notify_done(job_id)
-
-
-def notify_done(job_id: str) -> None:
-    """Wake an ingest request waiting on ``?wait=`` for this job."""
-    try:
-        redis = get_redis()
-        pipe = redis.pipeline()
-        pipe.rpush(done_key(job_id), "1")
-        pipe.expire(done_key(job_id), 60)
-        pipe.execute()
-    except RedisError:
-        pass  # waiters fall back to their timeout and read SQL
 
 
 def deliver_event(event_id: str) -> str:

@@ -1,0 +1,63 @@
+"""What an attempt holds while it runs, and what an arrival turned into.
+
+A :class:`Claim` is the attempt's hold on its job: every write the attempt
+makes after claiming is conditional on it
+(:func:`app.jobs.preconditions.attempt_in_flight`), so an attempt the sweeper
+took back can record what it did but can no longer move the job, nor send a
+create.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ..models import Connection, Job
+
+
+class AttemptSuperseded(Exception):
+    """This attempt no longer owns its job (the sweeper took it back): send nothing more."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    job_id: str
+    attempt: int
+    worker: str | None
+    # 1-based position within the current retry budget (a person's retry starts a new one).
+    budget_attempt: int = 1
+    action: str = ""
+    input: dict[str, Any] | None = None
+    checkpoint: dict[str, Any] | None = None
+    connection: Connection | None = None
+    started_at: datetime | None = None
+
+    @classmethod
+    def of(cls, job: Job, worker: str, conn: Connection | None, started_at: datetime) -> Claim:
+        return cls(
+            job_id=job.id,
+            attempt=job.attempts_made,
+            worker=worker,
+            budget_attempt=job.attempts_made - job.budget_start,
+            action=job.action,
+            input=job.input,
+            checkpoint=job.checkpoint,
+            connection=conn,
+            started_at=started_at,
+        )
+
+    @classmethod
+    def ref(cls, job_id: str, worker: str | None, attempt: int) -> Claim:
+        """A claim known only by its owner (the sweeper's view of someone else's attempt)."""
+        return cls(job_id=job_id, attempt=attempt, worker=worker)
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """The job a valid delivery became; ``replayed`` when its idempotency key was seen
+    before (``same_body`` says whether the earlier delivery carried the same input)."""
+
+    job: Job
+    replayed: bool
+    same_body: bool

@@ -1,0 +1,107 @@
+"""What one attempt did, kept as it happens and written down where a crash would need it.
+
+One object goes to both the Esqase client (which reports every call before
+it leaves and after it ends) and the action (its finished steps, and what
+earlier attempts sent). Two moments are persisted mid-attempt, each only
+while this attempt still owns its job:
+
+- before a create leaves, the call about to be made: an attempt the sweeper
+  took back never sends, and a lost attempt is judged by what it had sent;
+- after each finished step of a composite action: a retry resumes there.
+
+Everything else (the full call list, the outcome) is written once, by
+:func:`app.jobs.lifecycle.finish`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+
+from actions import MemoryJournal, unanswered
+from app.esqase import Call
+
+from ..db import get_db
+from ..models import Attempt, Job, utcnow
+from .claims import AttemptSuperseded, Claim
+from .outcome import is_write
+from .preconditions import attempt_in_flight
+
+
+class AttemptJournal(MemoryJournal):
+    def __init__(self, claim: Claim, prior_calls: list[dict[str, Any]]) -> None:
+        super().__init__(steps=dict(claim.checkpoint or {}), prior_calls=prior_calls)
+        self.claim = claim
+        self._calls: list[dict[str, Any]] = []
+        self._in_flight: dict[str, Any] | None = None
+
+    @classmethod
+    def open(cls, claim: Claim) -> AttemptJournal:
+        """Earlier attempts' calls are read only when there were earlier attempts."""
+        prior: list[dict[str, Any]] = []
+        if claim.attempt > 1:
+            with get_db().session() as s:
+                rows = s.scalars(
+                    select(Attempt.calls).where(
+                        Attempt.job_id == claim.job_id, Attempt.number < claim.attempt
+                    )
+                )
+                prior = [call for calls in rows for call in (calls or [])]
+        return cls(claim, prior)
+
+    # -- the client's side -------------------------------------------------------------
+
+    def before_send(self, method: str, path: str) -> None:
+        leaving = {"method": method, "path": path, "status": None, "sent": True}
+        if is_write(method):
+            self._persist_send([*self._calls, leaving])
+        self._in_flight = leaving
+
+    def record(self, call: Call) -> None:
+        self._in_flight = None
+        self._calls.append(
+            {
+                "method": call.method,
+                "path": call.path,
+                "status": call.status,
+                "duration_ms": call.duration_ms,
+                "error": call.error,
+                "sent": call.sent,
+            }
+        )
+
+    @property
+    def calls(self) -> list[dict[str, Any]]:
+        """Every call of this attempt, with the one cut off mid-flight (RQ's timeout) last."""
+        return [*self._calls, *([self._in_flight] if self._in_flight else [])]
+
+    def create_unanswered(self) -> bool:
+        return any(is_write(c["method"]) and unanswered(c) for c in self.calls)
+
+    # -- the action's side -------------------------------------------------------------
+
+    def saved(self, name: str) -> None:
+        with get_db().session() as s:
+            owned = s.execute(
+                update(Job).where(*attempt_in_flight(self.claim)).values(checkpoint=self.steps)
+            )
+            if owned.rowcount != 1:  # type: ignore[attr-defined]
+                raise AttemptSuperseded(self.claim.job_id)
+
+    # ----------------------------------------------------------------------------------
+
+    def _persist_send(self, calls: list[dict[str, Any]]) -> None:
+        """The ownership check and the note share one transaction, so the sweeper cannot
+        take the job back between them and the send."""
+        with get_db().session() as s:
+            owned = s.execute(
+                update(Job).where(*attempt_in_flight(self.claim)).values(updated_at=utcnow())
+            )
+            if owned.rowcount != 1:  # type: ignore[attr-defined]
+                raise AttemptSuperseded(self.claim.job_id)
+            s.execute(
+                update(Attempt)
+                .where(Attempt.job_id == self.claim.job_id, Attempt.number == self.claim.attempt)
+                .values(calls=calls)
+            )

@@ -1,0 +1,301 @@
+"""Every transition of a job. Nothing else in the relay writes ``jobs.status``.
+
+::
+
+    ingest ─accept─▶ queued ─claim─▶ running ─finish─▶ succeeded | failed | needs_review
+      │                ▲  ▲            │ │ └──finish──▶ retrying ─claim─▶ running
+      ├─reject─▶ rejected              │ └─postpone──▶ retrying   (rate limit: no attempt spent)
+      └─ignore─▶ ignored               └─release───▶ retrying | failed | needs_review
+
+    a person:  retry    failed | needs_review | canceled ─▶ queued
+                        (a create in needs_review only with confirm_create)
+               cancel   queued | retrying | needs_review ─▶ canceled
+               resolve  needs_review ─▶ succeeded (link the record) | canceled (discard)
+
+Each transition is one conditional UPDATE (or the INSERT that creates the job)
+returning the row it moved, or nothing when the job was not where the
+transition starts: a lost race is an answer, not an error. What must follow a
+move (a run, callback events, a wake-up) is collected in
+:class:`~app.jobs.effects.Effects` and done once the transaction commits.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from actions import get_action
+
+from ..callbacks import events
+from ..db import get_db
+from ..errors import Conflict
+from ..models import (
+    CANCELABLE_STATUSES,
+    RETRYABLE_STATUSES,
+    RUNNABLE_STATUSES,
+    Attempt,
+    AttemptOutcome,
+    Connection,
+    Hook,
+    Job,
+    JobStatus,
+    new_id,
+    utcnow,
+)
+from ..services import connections
+from .claims import Accepted, Claim
+from .effects import Effects, transaction
+from .outcome import Outcome, judge_lost_attempt
+from .preconditions import attempt_in_flight, current
+
+# Machines' clocks differ a little; RQ's scheduler rounds due times up to whole seconds.
+CLOCK_SLACK = 1.0
+REVIEW = (JobStatus.NEEDS_REVIEW,)
+
+
+def _move(s: Session, job_id: str, *where: Any, **values: Any) -> Job | None:
+    """The one way a status changes: a conditional UPDATE returning the moved row."""
+    stmt = update(Job).where(Job.id == job_id, *where).values(**values).returning(Job)
+    return s.scalars(stmt.execution_options(synchronize_session=False)).one_or_none()
+
+
+def _settled(s: Session, effects: Effects, job: Job) -> None:
+    """Its callback event, and a wake-up for a ``?wait=`` unless the job will run again."""
+    effects.events += events.record(s, job)
+    effects.finished = job.status not in RUNNABLE_STATUSES
+
+
+def _new(hook: Hook, status: JobStatus, **values: Any) -> Job:
+    return Job(
+        id=new_id("job"),
+        hook_id=hook.id,
+        connection_id=hook.connection_id,
+        action=hook.action,
+        status=status,
+        **values,
+    )
+
+
+# -- arrival ---------------------------------------------------------------------------
+
+
+def accept(
+    hook: Hook, data: dict[str, Any], *, key: str | None, digest: str, replay_of: str | None = None
+) -> Accepted:
+    """Record and queue a valid delivery. The unique index on (hook, key) decides a repeat,
+    with no read first, so two copies racing in leave exactly one job."""
+    job = _new(
+        hook,
+        JobStatus.QUEUED,
+        input=data,
+        idempotency_key=key,
+        input_hash=digest,
+        replay_of=replay_of,
+    )
+    try:
+        with transaction(job.id) as (s, effects):
+            s.add(job)
+            s.flush()
+            effects.run = (0, 0.0)
+    except IntegrityError:
+        if key is None:
+            raise
+        with get_db().session() as s:
+            first = s.scalar(select(Job).where(Job.hook_id == hook.id, Job.idempotency_key == key))
+        if first is None:  # purged between our insert and this read
+            raise
+        return Accepted(first, replayed=True, same_body=first.input_hash in (None, digest))
+    return Accepted(job, replayed=False, same_body=True)
+
+
+def reject(hook: Hook, received: dict[str, Any], error: dict[str, Any]) -> str:
+    """Keep a refused delivery in the history, so a person can see why a sender failed."""
+    return _final(hook, JobStatus.REJECTED, received=received, error=error).id
+
+
+def ignore(hook: Hook, received: dict[str, Any], reason: str) -> Job:
+    """A provider event that is not a submission (a partial response, a test ping)."""
+    return _final(hook, JobStatus.IGNORED, received=received, result={"ignored": reason})
+
+
+def _final(hook: Hook, status: JobStatus, **values: Any) -> Job:
+    job = _new(hook, status, finished_at=utcnow(), **values)
+    with get_db().session() as s:
+        s.add(job)
+    return job
+
+
+# -- one attempt -----------------------------------------------------------------------
+
+
+def claim(job_id: str, worker: str) -> Claim | None:
+    """queued/retrying and due -> running. An early or extra copy of the RQ job (a
+    sweeper's re-enqueue, a person's retry) finds nothing to claim and does nothing."""
+    now = utcnow()
+    due = or_(
+        Job.next_attempt_at.is_(None), Job.next_attempt_at <= now + timedelta(seconds=CLOCK_SLACK)
+    )
+    with get_db().session() as s:
+        job = _move(
+            s,
+            job_id,
+            Job.status.in_(RUNNABLE_STATUSES),
+            due,
+            status=JobStatus.RUNNING,
+            worker=worker,
+            attempts_made=Job.attempts_made + 1,
+            next_attempt_at=None,
+        )
+        if job is None:
+            return None
+        s.add(Attempt(job_id=job_id, number=job.attempts_made, worker=worker, calls=[]))
+        conn = s.get(Connection, job.connection_id) if job.connection_id else None
+    return Claim.of(job, worker, conn, started_at=now)
+
+
+def postpone(claim: Claim, delay: float) -> bool:
+    """Over the connection's own rate limit: give the attempt back unspent, and wait."""
+    with transaction(claim.job_id) as (s, effects):
+        later = utcnow() + timedelta(seconds=delay)
+        values = {"status": JobStatus.RETRYING, "next_attempt_at": later, "worker": None}
+        unspent = {"attempts_made": claim.attempt - 1}
+        if _move(s, claim.job_id, *attempt_in_flight(claim), **values, **unspent) is None:
+            return False
+        s.execute(delete(Attempt).where(*_attempt_of(claim)))
+        effects.run = (claim.attempt - 1, delay)
+        # A distinct RQ id: the RQ job running now must not be overwritten.
+        effects.rq_id = f"{claim.job_id}-wait{claim.attempt}-{later.timestamp():.6f}"
+    return True
+
+
+def finish(
+    claim: Claim,
+    outcome: Outcome,
+    *,
+    error: dict[str, Any] | None,
+    result: dict[str, Any] | None,
+    calls: list[dict[str, Any]],
+) -> str:
+    """running -> the outcome's status, with the attempt's record and the connection's
+    health in one transaction; ``"superseded"`` when the job was taken back meanwhile
+    (theirs is the last word; this attempt only records what it did)."""
+    now = utcnow()
+    values = {**outcome.landing(now), "error": error, "worker": None}
+    if outcome.verdict.status == JobStatus.SUCCEEDED:
+        values["result"] = result
+    with transaction(claim.job_id) as (s, effects):
+        done = {"finished_at": now, "outcome": AttemptOutcome(outcome.verdict), "error": error}
+        s.execute(update(Attempt).where(*_attempt_of(claim)).values(**done, calls=calls))
+        job = _move(s, claim.job_id, *attempt_in_flight(claim), **values)
+        if job is None:
+            return "superseded"
+        if claim.connection is not None:
+            connections.record_evidence(s, claim.connection, outcome)
+        if job.status == JobStatus.RETRYING:
+            effects.run = (claim.attempt, outcome.delay)
+        _settled(s, effects, job)
+    return job.status
+
+
+def _attempt_of(claim: Claim) -> tuple[Any, ...]:
+    return (Attempt.job_id == claim.job_id, Attempt.number == claim.attempt)
+
+
+def release(
+    job_id: str,
+    worker: str | None,
+    attempt: int,
+    why: str,
+    code: AttemptOutcome = AttemptOutcome.WORKER_LOST,
+) -> JobStatus | None:
+    """Take a ``running`` job back from an attempt that will never finish: its worker died,
+    it outlived JOB_TIMEOUT, or it could not record itself. ``None``: someone else moved it."""
+    now = utcnow()
+    owner = Claim.ref(job_id, worker, attempt)
+    with transaction(job_id) as (s, effects):
+        row = s.scalar(select(Attempt).where(*_attempt_of(owner)))
+        budget_start = s.scalar(select(Job.budget_start).where(Job.id == job_id))
+        if budget_start is None:
+            return None
+        calls = (row.calls if row else None) or []
+        schedule = current_app.config["RETRY_SCHEDULE"]
+        outcome = judge_lost_attempt(calls, why, attempt - budget_start, schedule)
+        error: dict[str, Any] = {"code": code.value, "message": outcome.reason, "details": []}
+        values = {**outcome.landing(now), "error": error, "worker": None}
+        job = _move(s, job_id, *attempt_in_flight(owner), **values)
+        if job is None:
+            return None
+        if row is not None and row.finished_at is None:
+            row.finished_at, row.outcome, row.error = now, code, error
+        if job.status == JobStatus.RETRYING:
+            effects.run = (attempt, outcome.delay)
+        _settled(s, effects, job)
+    return JobStatus(job.status)
+
+
+# -- a person's decisions --------------------------------------------------------------
+
+
+def retry(job_id: str, *, confirm_create: bool = False, by: str | None = None) -> Job:
+    """Run it again with a fresh retry budget; composite checkpoints are kept, so it resumes.
+    A create waiting for review may already exist upstream: only ``confirm_create`` (a
+    person checked Esqase) sends it again."""
+    with transaction(job_id) as (s, effects):
+        job = current(s, job_id, RETRYABLE_STATUSES, "retried", "not_retryable")
+        values: dict[str, Any] = {"status": JobStatus.QUEUED, "budget_start": Job.attempts_made}
+        if job.status == JobStatus.NEEDS_REVIEW and not get_action(job.action).idempotent:
+            if not confirm_create:
+                raise Conflict(
+                    "This job may already have created its record in Esqase. Check Esqase "
+                    "first: if the record is there, resolve the job by linking it; if not, "
+                    "retry with confirm_create to create it.",
+                    code="confirm_create_required",
+                )
+            values["resolution"] = _resolution("create_confirmed", by)
+        job = _decide(s, job, error=None, finished_at=None, next_attempt_at=None, **values)
+        effects.run = (job.attempts_made, 0.0)
+    return job
+
+
+def cancel(job_id: str, *, by: str | None = None) -> Job:
+    with transaction(job_id) as (s, effects):
+        job = current(s, job_id, CANCELABLE_STATUSES, "canceled", "not_cancelable")
+        job = _decide(s, job, next_attempt_at=None, **_ended(JobStatus.CANCELED, "canceled", by))
+        effects.finished = True
+    return job
+
+
+def resolve(job_id: str, record: dict[str, Any] | None, *, by: str | None = None) -> Job:
+    """A person settled a create waiting for review: they found its record in Esqase (the
+    job succeeded, with that record), or decided it should not reach Esqase (``None``)."""
+    with transaction(job_id) as (s, effects):
+        job = current(s, job_id, REVIEW, "resolved", "not_resolvable")
+        if record is None:
+            job = _decide(s, job, **_ended(JobStatus.CANCELED, "discarded", by))
+        else:
+            ended = _ended(JobStatus.SUCCEEDED, "linked", by, record_id=record.get("id"))
+            job = _decide(s, job, result=record, error=None, **ended)
+        _settled(s, effects, job)
+    return job
+
+
+def _decide(s: Session, job: Job, **values: Any) -> Job:
+    """Move ``job`` on from the status it was read in; a concurrent change is a 409."""
+    moved = _move(s, job.id, Job.status == job.status, **values)
+    if moved is None:
+        raise Conflict("The job changed meanwhile; reload it and try again.", code="conflict")
+    return moved
+
+
+def _ended(status: JobStatus, kind: str, by: str | None, **extra: Any) -> dict[str, Any]:
+    resolution = {**_resolution(kind, by), **extra}
+    return {"status": status, "finished_at": utcnow(), "resolution": resolution}
+
+
+def _resolution(kind: str, by: str | None) -> dict[str, Any]:
+    return {"kind": kind, "by": by or "unknown", "at": utcnow().isoformat()}
