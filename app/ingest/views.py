@@ -12,12 +12,13 @@ from __future__ import annotations
 import math
 
 from flask import Blueprint, Response, current_app, jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from actions import get_action
 
 from .. import metrics
 from ..db import get_db
-from ..errors import BadRequest, NotFound, RelayError, ValidationFailed
+from ..errors import BadRequest, NotFound, PayloadTooLarge, RelayError, ValidationFailed
 from ..ids import looks_like_id
 from ..jobs import lifecycle, waiters
 from ..jobs.present import hook_url, public_view
@@ -47,7 +48,7 @@ def ingest(hook_id: str) -> Response:
     try:
         wait, clamped = _wait_seconds()
         header_key = _header_key()
-        gate.verify_sender(hook, request.get_data(cache=True), request.headers.items())
+        gate.verify_sender(hook, _raw_body(), request.headers.items())
         body = read_body(request)
         prepared = _prepare(hook, body)
         if prepared.ignored:
@@ -74,6 +75,17 @@ def ingest(hook_id: str) -> Response:
         return _cors(reply, allowed_origin)
     metrics.ingested(hook.action, "accepted")
     return _cors(_answer_after_wait(hook, accepted.job, wait, clamped), allowed_origin)
+
+
+def _raw_body() -> bytes:
+    try:
+        return request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        limit = current_app.config["MAX_BODY_BYTES"]
+        raise PayloadTooLarge(
+            f"The request body is larger than this relay accepts ({limit // 1024} KiB). "
+            "Send fewer or smaller fields; nothing was sent to Esqase.",
+        ) from None
 
 
 def _prepare(hook: Hook, body: Body) -> Prepared:

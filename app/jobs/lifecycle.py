@@ -61,7 +61,8 @@ REVIEW = (JobStatus.NEEDS_REVIEW,)
 def _move(s: Session, job_id: str, *where: Any, **values: Any) -> Job | None:
     """The one way a status changes: a conditional UPDATE returning the moved row."""
     stmt = update(Job).where(Job.id == job_id, *where).values(**values).returning(Job)
-    return s.scalars(stmt.execution_options(synchronize_session=False)).one_or_none()
+    options = {"synchronize_session": False, "populate_existing": True}
+    return s.scalars(stmt.execution_options(**options)).one_or_none()
 
 
 def _settled(s: Session, effects: Effects, job: Job) -> None:
