@@ -1,6 +1,6 @@
 """Actions the relay can run against Esqase, looked up by name in one table."""
 
-from .base import Action, ActionFailed, Context, MemoryJournal, unanswered
+from .base import Action, ActionFailed, Context, MemoryJournal, body_digest, unanswered
 from .registry import UnknownAction, get_action, registry
 
 __all__ = [
@@ -9,6 +9,7 @@ __all__ = [
     "Context",
     "MemoryJournal",
     "UnknownAction",
+    "body_digest",
     "get_action",
     "registry",
     "unanswered",

@@ -7,11 +7,24 @@ attempt's journal, which remembers each finished step of a composite action
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, Literal
 
 from app.esqase import EsqaseClient
+
+# How a create that an earlier attempt left in doubt is treated: read Esqase first
+# ("auto"), send it because a person checked ("create"), or only read ("recheck").
+Mode = Literal["auto", "create", "recheck"]
+
+
+def body_digest(body: Any) -> str:
+    """What identifies a create's body in the call history without keeping the body."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass
@@ -20,8 +33,36 @@ class MemoryJournal:
     same things (see :mod:`app.jobs.journal`); this one serves scripts and tests."""
 
     steps: dict[str, Any] = field(default_factory=dict)
-    # HTTP calls of this job's earlier attempts ({"method","path","status","sent"}).
+    # HTTP calls of this job's earlier attempts ({"method","path","status","sent",...}).
     prior_calls: list[dict[str, Any]] = field(default_factory=list)
+    mode: Mode = "auto"
+    # Creates found in Esqase instead of being sent again: {"resource", "record_id", "dated"}.
+    reconciled: list[dict[str, Any]] = field(default_factory=list)
+    _settled: set[str] = field(default_factory=set)
+
+    def doubt_about(self, path: str, digest: str) -> datetime | None:
+        """When an earlier attempt sent this very create and never learned what happened."""
+        times = [
+            _when(c)
+            for c in self.prior_calls
+            if c.get("method") == "POST"
+            and c.get("path") == path
+            and c.get("body_sha256") == digest
+            and unanswered(c)
+        ]
+        return min(times) if times else None
+
+    def settle(self, path: str, digest: str) -> None:
+        self._settled.add(f"{path} {digest}")
+
+    def in_doubt(self) -> bool:
+        """Is a create of an earlier attempt still unaccounted for in this one?"""
+        return any(
+            c.get("method") == "POST"
+            and unanswered(c)
+            and f"{c.get('path')} {c.get('body_sha256')}" not in self._settled
+            for c in self.prior_calls
+        )
 
     def step(self, name: str, fn: Callable[[], Any]) -> Any:
         """Run ``fn`` once per job: a finished step's value is replayed on retry."""
@@ -43,6 +84,13 @@ class MemoryJournal:
         )
 
 
+def _when(call: dict[str, Any]) -> datetime:
+    try:
+        return datetime.fromisoformat(str(call["at"]))
+    except (KeyError, ValueError):
+        return datetime.fromtimestamp(0, UTC)  # an old record: every contact is "since" it
+
+
 @dataclass
 class Context:
     client: EsqaseClient
@@ -54,12 +102,43 @@ class Context:
     def sent_without_answer(self, method: str, path: str) -> bool:
         return self.journal.sent_without_answer(method, path)
 
+    def create(self, resource: str, data: dict[str, Any]) -> dict[str, Any]:
+        """A create that a lost answer cannot duplicate: when an earlier attempt sent this
+        very body and never learned what happened, Esqase is read for it first."""
+        from . import reconcile
+
+        path, digest = f"/v1/{resource}", body_digest(data)
+        since = self.journal.doubt_about(path, digest)
+        if since is not None and self.journal.mode != "create":
+            found = reconcile.find(self.client, resource, data, since)
+            self.journal.settle(path, digest)
+            if found is not None:
+                self.journal.reconciled.append(
+                    {
+                        "resource": resource,
+                        "record_id": found.record.get("id"),
+                        "dated": found.dated,
+                    }
+                )
+                return found.record
+            if self.journal.mode == "recheck":
+                raise reconcile.Unsettled(
+                    "Esqase was read again and has no record matching what was sent; if it "
+                    "should exist, create it (retry with confirm_create), else discard the job"
+                )
+        elif since is not None:
+            self.journal.settle(path, digest)  # a person checked Esqase and said "create it"
+        return self.client.create(resource, data)
+
 
 def unanswered(call: dict[str, Any]) -> bool:
-    """A recorded call that left and got no answer that says what happened: no answer at
-    all, or a 5xx. A call that never connected (``sent`` false) did nothing."""
+    """A recorded call that left and got no answer that says what it did: no answer at
+    all, a 5xx, or a 2xx whose body could not be read (it happened; its record is unknown).
+    A call that never connected (``sent`` false) did nothing."""
     status = call.get("status")
-    return bool(call.get("sent", True)) and (status is None or status >= 500)
+    if not call.get("sent", True):
+        return False
+    return status is None or status >= 500 or (200 <= status < 300 and bool(call.get("error")))
 
 
 class ActionFailed(Exception):

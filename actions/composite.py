@@ -29,7 +29,7 @@ def upsert_contact(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
         fields = {k: v for k, v in data.items() if k != "type"}
         record = ctx.step("update", lambda: ctx.client.update("contacts", found, fields))
         return {"created": False, "contact": record}
-    record = ctx.step("create", lambda: ctx.client.create("contacts", data))
+    record = ctx.step("create", lambda: ctx.create("contacts", data))
     return {"created": True, "contact": record}
 
 
@@ -55,7 +55,7 @@ def create_matter_for_client(ctx: Context, data: dict[str, Any]) -> dict[str, An
         matter["practiceAreaId"] = ctx.step(
             "resolve_practice_area", lambda: resolve_practice_area(ctx, data["practiceAreaName"])
         )
-    contact = ctx.step("create_contact", lambda: ctx.client.create("contacts", data["client"]))
+    contact = ctx.step("create_contact", lambda: ctx.create("contacts", data["client"]))
     matter["clientContactIds"] = [contact["id"]]
-    created = ctx.step("create_matter", lambda: ctx.client.create("matters", matter))
+    created = ctx.step("create_matter", lambda: ctx.create("matters", matter))
     return {"contact": contact, "matter": created}

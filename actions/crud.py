@@ -22,7 +22,7 @@ NOUNS = {
 
 def _create(resource: str) -> RunFn:
     def run(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
-        return ctx.client.create(resource, data)
+        return ctx.create(resource, data)
 
     return run
 

@@ -34,6 +34,9 @@ DEFAULTS: dict[str, Any] = {
     "ESQASE_TIMEOUT": 30.0,
     "CALLBACK_TIMEOUT": 10.0,
     "JOB_TIMEOUT": 300,
+    # Seconds Esqase is given before it is read for a create whose answer was lost (more
+    # than ESQASE_TIMEOUT: a request we stopped waiting for may still be processed).
+    "RECONCILE_DELAY": 60,
     # Namespaces in a shared Redis: our own keys, and the RQ queue names.
     "REDIS_PREFIX": "relay",
     # Must outlast a ?wait= BLPOP (redis-py's own default is 5 s).
@@ -90,6 +93,7 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
         "MAX_WAITERS",
     ):
         app.config[key] = int(app.config[key])
+    app.config["RECONCILE_DELAY"] = float(app.config["RECONCILE_DELAY"])
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
     app.config["PUBLIC_URL"] = str(app.config["PUBLIC_URL"]).rstrip("/")
     if app.config["SECRET_KEY"] is not None:

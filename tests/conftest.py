@@ -151,6 +151,7 @@ def _config(database_url: str, redis_url: str, instance: Path, **extra: Any) -> 
         "REDIS_PREFIX": RUN,
         "QUEUE_PREFIX": f"{RUN}-",
         "CALLBACK_TIMEOUT": 5.0,
+        "RECONCILE_DELAY": 0,
         **extra,
     }
 
@@ -267,19 +268,24 @@ class Relay:
         scheduler = RQScheduler(names, connection=redis, serializer=JSONSerializer)
         scheduler.prepare_registries(names)
         deadline = time.monotonic() + timeout
-        while True:
-            scheduler.enqueue_scheduled_jobs()
-            worker = build_worker(self.app)
-            with self.app.app_context():
-                worker.work(burst=True, logging_level="WARNING")
-            if until is not None and until():
-                return
-            pending = sum(r.count for r in scheduler._scheduled_job_registries)
-            if until is None and pending == 0:
-                return
-            if time.monotonic() > deadline:
-                raise AssertionError("jobs did not settle in time")
-            time.sleep(0.1)
+        try:
+            while True:
+                scheduler.enqueue_scheduled_jobs()
+                worker = build_worker(self.app)
+                with self.app.app_context():
+                    worker.work(burst=True, logging_level="WARNING")
+                if until is not None and until():
+                    return
+                pending = sum(r.count for r in scheduler._scheduled_job_registries)
+                if until is None and pending == 0:
+                    return
+                if time.monotonic() > deadline:
+                    raise AssertionError("jobs did not settle in time")
+                time.sleep(0.1)
+        finally:
+            # RQScheduler makes a connection pool of its own; close it, or its socket is
+            # left for the garbage collector (a ResourceWarning, an error under -W error).
+            scheduler.connection.connection_pool.disconnect()
 
     def post_waiting(self, path: str, **kwargs: Any) -> Any:
         """POST with ``?wait=`` from a thread while this thread runs the worker

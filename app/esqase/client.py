@@ -21,6 +21,8 @@ RESOURCES = ("contacts", "matters", "leads", "practice-areas", "matter-types")
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 # A Retry-After beyond a day is a server bug, not a plan; waiting longer would strand the job.
 MAX_RETRY_AFTER = 86_400.0
+# Call.error of a 2xx whose body could not be read: the call happened, its record is unknown.
+UNREADABLE = "the answer could not be read"
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ class CallJournal(Protocol):
     """Where a client reports its calls: told before a request leaves (so a caller can
     persist "a create is about to go", or refuse it by raising), and after each call."""
 
-    def before_send(self, method: str, path: str) -> None: ...
+    def before_send(self, method: str, path: str, body: Any) -> None: ...
 
     def record(self, call: Call) -> None: ...
 
@@ -59,7 +61,7 @@ class CallLog:
     def __init__(self) -> None:
         self.calls: list[Call] = []
 
-    def before_send(self, method: str, path: str) -> None:
+    def before_send(self, method: str, path: str, body: Any) -> None:
         return None
 
     def record(self, call: Call) -> None:
@@ -153,14 +155,14 @@ class EsqaseClient:
         self._send("DELETE", _path(resource, id))
 
     def _record(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
-        record = self._send(method, path, **kwargs).get("data")
-        if not isinstance(record, dict):
-            raise _unreadable(method, path, 200)
+        record: dict[str, Any] = self._send(method, path, expect_record=True, **kwargs)["data"]
         return record
 
     # -- the one boundary with httpx -------------------------------------------
 
-    def _send(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+    def _send(
+        self, method: str, path: str, *, expect_record: bool = False, **kwargs: Any
+    ) -> dict[str, Any]:
         """Three phases, three meanings. Building the request (a body that is not JSON,
         a header that is not ASCII) fails before anything leaves: ``NotSent``. Sending
         can fail to connect (``NotSent``) or fail after the request went out
@@ -179,7 +181,7 @@ class EsqaseClient:
             raise failure
 
         if self.journal is not None:
-            self.journal.before_send(method, path)
+            self.journal.before_send(method, path, kwargs.get("json"))
         started = time.monotonic()
         response: httpx.Response | None = None
         try:
@@ -201,10 +203,16 @@ class EsqaseClient:
             self._observe(Call(method, path, None, duration, _reason(failure), sent))
             raise failure
 
+        if not response.is_success:
+            self._observe(Call(method, path, response.status_code, duration))
+            raise _api_error(response, method, path)
+        body = _json(response)
+        if body is None or (expect_record and not isinstance(body.get("data"), dict)):
+            # It happened (2xx) but the record cannot be read: as unknown as no answer.
+            self._observe(Call(method, path, response.status_code, duration, UNREADABLE))
+            raise _unreadable(method, path, response.status_code)
         self._observe(Call(method, path, response.status_code, duration))
-        if response.is_success:
-            return _json(response, method, path)
-        raise _api_error(response, method, path)
+        return body
 
     def _observe(self, call: Call) -> None:
         if self.journal is not None:
@@ -231,14 +239,12 @@ def _path(resource: str, id: str | None = None) -> str:
     return f"/v1/{resource}" if id is None else f"/v1/{resource}/{quote(str(id), safe='')}"
 
 
-def _json(response: httpx.Response, method: str, path: str) -> dict[str, Any]:
+def _json(response: httpx.Response) -> dict[str, Any] | None:
     try:
         body = response.json() if response.content else {}
     except (ValueError, httpx.HTTPError):
-        body = None
-    if not isinstance(body, dict):
-        raise _unreadable(method, path, response.status_code)
-    return body
+        return None
+    return body if isinstance(body, dict) else None
 
 
 def _describe(exc: Exception, fallback: str) -> str:

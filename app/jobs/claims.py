@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from actions.base import Mode
+
 from ..models import Connection, Job
 
 
@@ -32,6 +34,19 @@ class Claim:
     checkpoint: dict[str, Any] | None = None
     connection: Connection | None = None
     started_at: datetime | None = None
+    # The last decision a person made about the job (see lifecycle.retry).
+    resolution: dict[str, Any] | None = None
+
+    @property
+    def mode(self) -> Mode:
+        """The first attempt after a person's decision carries it out: "create" (they
+        checked Esqase: send it) or "recheck" (only read Esqase again)."""
+        kind = (self.resolution or {}).get("kind")
+        if self.budget_attempt == 1 and kind == "create_confirmed":
+            return "create"
+        if self.budget_attempt == 1 and kind == "recheck":
+            return "recheck"
+        return "auto"
 
     @classmethod
     def of(cls, job: Job, worker: str, conn: Connection | None, started_at: datetime) -> Claim:
@@ -45,6 +60,7 @@ class Claim:
             checkpoint=job.checkpoint,
             connection=conn,
             started_at=started_at,
+            resolution=job.resolution,
         )
 
     @classmethod

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from actions import MemoryJournal, unanswered
+from actions import MemoryJournal, body_digest, unanswered
 from app.esqase import Call
 
 from ..db import get_db
@@ -31,7 +31,9 @@ from .preconditions import attempt_in_flight
 
 class AttemptJournal(MemoryJournal):
     def __init__(self, claim: Claim, prior_calls: list[dict[str, Any]]) -> None:
-        super().__init__(steps=dict(claim.checkpoint or {}), prior_calls=prior_calls)
+        super().__init__(
+            steps=dict(claim.checkpoint or {}), prior_calls=prior_calls, mode=claim.mode
+        )
         self.claim = claim
         self._calls: list[dict[str, Any]] = []
         self._in_flight: dict[str, Any] | None = None
@@ -52,32 +54,38 @@ class AttemptJournal(MemoryJournal):
 
     # -- the client's side -------------------------------------------------------------
 
-    def before_send(self, method: str, path: str) -> None:
-        leaving = {"method": method, "path": path, "status": None, "sent": True}
+    def before_send(self, method: str, path: str, body: Any) -> None:
+        leaving: dict[str, Any] = {"method": method, "path": path, "status": None, "sent": True}
         if is_write(method):
+            # Enough to recognise this create later (reconciliation), without keeping the body.
+            leaving.update(body_sha256=body_digest(body), at=utcnow().isoformat())
             self._persist_send([*self._calls, leaving])
         self._in_flight = leaving
 
     def record(self, call: Call) -> None:
-        self._in_flight = None
-        self._calls.append(
-            {
-                "method": call.method,
-                "path": call.path,
-                "status": call.status,
-                "duration_ms": call.duration_ms,
-                "error": call.error,
-                "sent": call.sent,
-            }
-        )
+        leaving, self._in_flight = self._in_flight or {}, None
+        entry = {
+            "method": call.method,
+            "path": call.path,
+            "status": call.status,
+            "duration_ms": call.duration_ms,
+            "error": call.error,
+            "sent": call.sent,
+        }
+        if (leaving.get("method"), leaving.get("path")) == (call.method, call.path):
+            entry.update({k: leaving[k] for k in ("body_sha256", "at") if k in leaving})
+        self._calls.append(entry)
 
     @property
     def calls(self) -> list[dict[str, Any]]:
         """Every call of this attempt, with the one cut off mid-flight (RQ's timeout) last."""
         return [*self._calls, *([self._in_flight] if self._in_flight else [])]
 
-    def create_unanswered(self) -> bool:
-        return any(is_write(c["method"]) and unanswered(c) for c in self.calls)
+    def in_doubt(self) -> bool:
+        """A create of this attempt, or of an earlier one still unaccounted for, may have
+        made a record: then the job may not end ``failed``."""
+        mine = any(is_write(c["method"]) and unanswered(c) for c in self.calls)
+        return mine or super().in_doubt()
 
     # -- the action's side -------------------------------------------------------------
 

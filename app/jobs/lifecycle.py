@@ -181,6 +181,7 @@ def finish(
     error: dict[str, Any] | None,
     result: dict[str, Any] | None,
     calls: list[dict[str, Any]],
+    resolution: dict[str, Any] | None = None,
 ) -> str:
     """running -> the outcome's status, with the attempt's record and the connection's
     health in one transaction; ``"superseded"`` when the job was taken back meanwhile
@@ -189,6 +190,8 @@ def finish(
     values = {**outcome.landing(now), "error": error, "worker": None}
     if outcome.verdict.status == JobStatus.SUCCEEDED:
         values["result"] = result
+    if resolution is not None:
+        values["resolution"] = resolution
     with transaction(claim.job_id) as (s, effects):
         done = {"finished_at": now, "outcome": AttemptOutcome(outcome.verdict), "error": error}
         s.execute(update(Attempt).where(*_attempt_of(claim)).values(**done, calls=calls))
@@ -224,8 +227,10 @@ def release(
         if budget_start is None:
             return None
         calls = (row.calls if row else None) or []
-        schedule = current_app.config["RETRY_SCHEDULE"]
-        outcome = judge_lost_attempt(calls, why, attempt - budget_start, schedule)
+        cfg = current_app.config
+        outcome = judge_lost_attempt(
+            calls, why, attempt - budget_start, cfg["RETRY_SCHEDULE"], cfg["RECONCILE_DELAY"]
+        )
         error: dict[str, Any] = {"code": code.value, "message": outcome.reason, "details": []}
         values = {**outcome.landing(now), "error": error, "worker": None}
         job = _move(s, job_id, *attempt_in_flight(owner), **values)
@@ -242,14 +247,21 @@ def release(
 # -- a person's decisions --------------------------------------------------------------
 
 
-def retry(job_id: str, *, confirm_create: bool = False, by: str | None = None) -> Job:
+def retry(
+    job_id: str, *, confirm_create: bool = False, recheck: bool = False, by: str | None = None
+) -> Job:
     """Run it again with a fresh retry budget; composite checkpoints are kept, so it resumes.
     A create waiting for review may already exist upstream: only ``confirm_create`` (a
-    person checked Esqase) sends it again."""
+    person checked Esqase) sends it again, and ``recheck`` only reads Esqase for it."""
     with transaction(job_id) as (s, effects):
-        job = current(s, job_id, RETRYABLE_STATUSES, "retried", "not_retryable")
+        allowed = REVIEW if recheck else RETRYABLE_STATUSES
+        job = current(
+            s, job_id, allowed, "checked again" if recheck else "retried", "not_retryable"
+        )
         values: dict[str, Any] = {"status": JobStatus.QUEUED, "budget_start": Job.attempts_made}
-        if job.status == JobStatus.NEEDS_REVIEW and not get_action(job.action).idempotent:
+        if recheck:
+            values["resolution"] = _resolution("recheck", by)
+        elif job.status == JobStatus.NEEDS_REVIEW and not get_action(job.action).idempotent:
             if not confirm_create:
                 raise Conflict(
                     "This job may already have created its record in Esqase. Check Esqase "

@@ -40,6 +40,8 @@ def public_view(job: Job, hook_base: str) -> dict[str, Any]:
         view["result"] = job.result
     if job.error is not None:
         view["error"] = job.error
+    if (job.resolution or {}).get("kind") == "reconciled":
+        view["reconciled"] = True  # found in Esqase after its create's answer was lost
     return view
 
 
@@ -76,6 +78,8 @@ def admin_view(session: Session, job: Job, hook_base: str, *, detail: bool) -> d
             "connection_id": job.connection_id,
             "idempotency_key": job.idempotency_key,
             "input": job.input,
+            "resolution": job.resolution,
+            "replay_of": job.replay_of,
         }
     )
     if job.received is not None:

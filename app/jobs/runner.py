@@ -17,6 +17,7 @@ from typing import Any
 from flask import current_app
 
 from actions import ActionFailed, Context, get_action
+from actions.reconcile import Unsettled
 from app.esqase import ApiError, EsqaseClient, EsqaseError
 
 from .. import metrics, ratelimit
@@ -92,14 +93,21 @@ def _attempt(claim: Claim) -> str:
         if not isinstance(error, (EsqaseError, ActionFailed)):
             log.exception("job %s: unexpected error in action %s", claim.job_id, claim.action)
 
+    cfg = current_app.config
     outcome = classify(
         exc,
         claim.budget_attempt,
-        current_app.config["RETRY_SCHEDULE"],
-        create_unanswered=journal.create_unanswered(),
+        cfg["RETRY_SCHEDULE"],
+        in_doubt=journal.in_doubt(),
+        settle=cfg["RECONCILE_DELAY"],
     )
     status = lifecycle.finish(
-        claim, outcome, error=error_body(exc, outcome), result=result, calls=journal.calls
+        claim,
+        outcome,
+        error=error_body(exc, outcome),
+        result=result,
+        calls=journal.calls,
+        resolution=_reconciled(journal) if exc is None else None,
     )
     metrics.job_outcome(claim.action, status)
     return status
@@ -118,6 +126,13 @@ def _client(conn: Connection | None, journal: AttemptJournal) -> EsqaseClient:
     return EsqaseClient(conn.base_url, api_key, http=http, journal=journal)
 
 
+def _reconciled(journal: AttemptJournal) -> dict[str, Any] | None:
+    """How the relay settled a create whose answer was lost: found it in Esqase."""
+    if not journal.reconciled:
+        return None
+    return {"kind": "reconciled", "by": "relay", "records": journal.reconciled}
+
+
 def error_body(exc: BaseException | None, outcome: Outcome) -> dict[str, Any] | None:
     """The relay's error shape everywhere: code, message, details."""
     if exc is None:
@@ -133,4 +148,9 @@ def error_body(exc: BaseException | None, outcome: Outcome) -> dict[str, Any] | 
         )
     elif isinstance(getattr(exc, "code", None), str):
         body["code"] = exc.code  # type: ignore[attr-defined]
+    if isinstance(exc, Unsettled) and exc.candidates:
+        body["details"] = [
+            {"path": "/", "message": "a record in Esqase that matches what was sent", "record": r}
+            for r in exc.candidates
+        ]
     return body

@@ -104,7 +104,8 @@ def test_an_unknown_status_filter_is_explained_not_a_500(relay):
 
 
 def test_a_plain_retry_of_a_create_in_review_asks_to_check_esqase_first(relay):
-    hook = relay.hook("leads.create")
+    conn = relay.connection(key=relay.esqase.new_key("leads:write"))  # cannot read contacts
+    hook = relay.hook("leads.create", conn)
     relay.esqase.fault("POST", "/v1/leads", kind="process_then_status", status=502)
     job_id = post_job(relay, hook, LEAD)
     assert relay.settle(job_id)["status"] == "needs_review"

@@ -44,7 +44,7 @@ def test_sweeper_leaves_a_job_with_a_live_rq_job_alone(relay):
     assert len(relay.esqase.records("practice-areas")) == 1
 
 
-def _worker(app, tmp_path: Path, name: str) -> subprocess.Popen:
+def _worker(app, tmp_path: Path, name: str, **extra: str) -> subprocess.Popen:
     cfg = app.config
     env = {
         **os.environ,
@@ -59,6 +59,8 @@ def _worker(app, tmp_path: Path, name: str) -> subprocess.Popen:
         "RELAY_ALLOW_PRIVATE_CALLBACKS": "true",
         "RELAY_REDIS_PREFIX": cfg["REDIS_PREFIX"],
         "RELAY_QUEUE_PREFIX": cfg["QUEUE_PREFIX"],
+        "RELAY_RECONCILE_DELAY": "0",
+        **extra,
     }
     with open(tmp_path / f"{name}.log", "wb") as log:  # the child keeps its own copy
         # Its own process group: RQ forks a scheduler child, and a "dead machine" takes both.
@@ -127,7 +129,9 @@ def test_killed_workers_job_finishes_after_restart(relay, tmp_path):
 
 
 @pytest.mark.slow
-def test_killed_worker_after_sending_a_create_needs_review(relay, tmp_path):
+def test_killed_worker_after_sending_a_create_is_reconciled_to_one_record(relay, tmp_path):
+    """The create went out, the worker died, Esqase made the record anyway: the next
+    attempt waits the settle delay, finds the record, and sends nothing again."""
     hook = relay.hook("leads.create")
     relay.esqase.fault("POST", "/v1/leads", kind="latency", seconds=4)
     job_id = relay.client.post(hook["path"], json={"type": "PERSON", "lastName": "Doe"}).get_json()[
@@ -146,14 +150,16 @@ def test_killed_worker_after_sending_a_create_needs_review(relay, tmp_path):
     finally:
         _stop(first)
 
-    second = _worker(relay.app, tmp_path, "second")
+    second = _worker(relay.app, tmp_path, "second", RELAY_RECONCILE_DELAY="6")
     try:
-        _wait_for(lambda: relay.job(job_id)["status"] == "needs_review", 30, "review")
+        _wait_for(lambda: relay.job(job_id)["status"] == "succeeded", 40, "reconciliation")
     finally:
         _stop(second)
     job = relay.job(job_id)
-    assert job["error"]["code"] == "worker_lost"
-    assert len(job["attempts"]) == 1
+    assert [a["outcome"] for a in job["attempts"]] == ["worker_lost", "succeeded"]
+    assert not any(c["method"] == "POST" for c in job["attempts"][1]["calls"])
+    assert len(relay.esqase.records("leads")) == 1
+    assert job["result"]["id"] == relay.esqase.records("leads")[0]["id"]
 
 
 def test_a_running_job_past_its_timeout_is_recovered_even_if_its_worker_lives(relay):

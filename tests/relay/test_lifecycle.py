@@ -137,7 +137,8 @@ def test_past_the_waiting_places_a_delivery_is_answered_at_once(relay):
 
 
 def test_a_waited_create_that_needs_review_answers_409(relay):
-    hook = relay.hook("leads.create")
+    conn = relay.connection(key=relay.esqase.new_key("leads:write"))  # cannot read contacts
+    hook = relay.hook("leads.create", conn)
     relay.esqase.fault("POST", "/v1/leads", kind="process_then_status", status=502)
     response = relay.post_waiting(hook["path"] + "?wait=15", json=LEAD)
     assert response.status_code == 409
@@ -172,14 +173,16 @@ def test_a_read_cut_off_by_the_job_timeout_is_retried_not_reviewed(relay):
     assert "RELAY_JOB_TIMEOUT" in job["attempts"][0]["error"]["message"]
 
 
-def test_a_create_cut_off_by_the_job_timeout_is_reviewed(relay):
-    relay.app.config["JOB_TIMEOUT"] = 1
+def test_a_create_cut_off_by_the_job_timeout_is_found_not_sent_again(relay):
+    relay.app.config.update(JOB_TIMEOUT=1, RECONCILE_DELAY=4)  # Esqase finishes at 3 s
     hook = relay.hook("practice-areas.create")
     relay.esqase.fault("POST", "/v1/practice-areas", kind="latency", seconds=3)
     job_id = relay.client.post(hook["path"], json={"name": "Tax"}).get_json()["id"]
-    job = relay.settle(job_id, "succeeded", "needs_review", "failed")
-    assert job["status"] == "needs_review"
+    job = relay.settle(job_id, "succeeded", "needs_review", "failed", timeout=20)
+    assert job["status"] == "succeeded"
     assert job["attempts"][0]["calls"][-1]["method"] == "POST"
+    assert "RELAY_JOB_TIMEOUT" in job["attempts"][0]["error"]["message"]
+    assert len(relay.esqase.records("practice-areas")) == 1
 
 
 def test_a_connection_marked_by_a_403_is_cleared_by_a_later_success(relay):
@@ -203,7 +206,8 @@ def test_a_connection_marked_by_a_403_is_cleared_by_a_later_success(relay):
 
 @pytest.fixture
 def in_review(relay):
-    hook = relay.hook("leads.create")
+    conn = relay.connection(key=relay.esqase.new_key("leads:write"))  # cannot read contacts
+    hook = relay.hook("leads.create", conn)
     relay.esqase.fault("POST", "/v1/leads", kind="process_then_status", status=502)
     job_id = relay.client.post(hook["path"], json=LEAD).get_json()["id"]
     assert relay.settle(job_id)["status"] == "needs_review"

@@ -40,13 +40,35 @@ def test_429_waits_at_least_retry_after(relay):
     assert first["error"]["status"] == 429
 
 
-def test_500_on_a_create_needs_review_with_exactly_one_record_upstream(relay):
+def test_500_after_a_create_happened_is_reconciled_to_that_one_record(relay):
     hook = relay.hook("leads.create")
     relay.esqase.fault("POST", "/v1/leads", kind="process_then_status", status=500)
     job = relay.settle(_post(relay, hook, LEAD))
-    assert job["status"] == "needs_review"
-    assert len(job["attempts"]) == 1
+    assert job["status"] == "succeeded"
     assert len(relay.esqase.records("leads")) == 1
+    assert job["result"]["id"] == relay.esqase.records("leads")[0]["id"]
+    assert [a["outcome"] for a in job["attempts"]] == ["retry", "succeeded"]
+    assert not any(c["method"] == "POST" for c in job["attempts"][1]["calls"])
+
+
+def test_500_before_a_create_happened_sends_it_once_more(relay):
+    hook = relay.hook("leads.create")
+    relay.esqase.fault("POST", "/v1/leads", status=500)  # answered 500, nothing made
+    job = relay.settle(_post(relay, hook, LEAD))
+    assert job["status"] == "succeeded"
+    assert len(relay.esqase.records("leads")) == 1
+    assert [c["method"] for c in job["attempts"][1]["calls"]][-1] == "POST"
+
+
+def test_a_lost_create_that_esqase_cannot_be_read_for_goes_to_review(relay):
+    """The key may create leads but not read contacts: nothing can say whether it exists."""
+    conn = relay.connection(key=relay.esqase.new_key("leads:write"))
+    hook = relay.hook("leads.create", conn)
+    relay.esqase.fault("POST", "/v1/leads", status=500)
+    job = relay.settle(_post(relay, hook, LEAD))
+    assert job["status"] == "needs_review"
+    assert "could not be read" in job["error"]["message"]
+    assert relay.esqase.records("leads") == []  # and nothing was sent a second time
 
 
 def test_500_on_an_update_is_retried(relay):
@@ -58,11 +80,12 @@ def test_500_on_an_update_is_retried(relay):
     assert job["result"]["name"] == "Taxes"
 
 
-def test_dropped_answer_to_a_create_needs_review(relay):
+def test_a_dropped_answer_to_a_create_is_reconciled(relay):
     hook = relay.hook("leads.create")
     relay.esqase.fault("POST", "/v1/leads", kind="process_then_drop")
     job = relay.settle(_post(relay, hook, LEAD))
-    assert job["status"] == "needs_review"
+    assert job["status"] == "succeeded"
+    assert job["resolution"]["kind"] == "reconciled"
     assert len(relay.esqase.records("leads")) == 1
 
 
@@ -133,7 +156,8 @@ def test_composite_retry_resumes_instead_of_repeating(relay):
 
 
 def test_a_person_retries_a_needs_review_job(relay):
-    hook = relay.hook("leads.create")
+    conn = relay.connection(key=relay.esqase.new_key("leads:write"))
+    hook = relay.hook("leads.create", conn)
     relay.esqase.fault("POST", "/v1/leads", status=502)
     job_id = _post(relay, hook, LEAD)
     assert relay.settle(job_id)["status"] == "needs_review"
@@ -149,7 +173,9 @@ def test_a_person_retries_a_needs_review_job(relay):
     assert response.status_code == 202
     job = relay.settle(job_id, "succeeded", "failed")
     assert job["status"] == "succeeded"
-    assert len(job["attempts"]) == 2
+    # the create, the reading that could not settle it, the create a person confirmed
+    assert [a["outcome"] for a in job["attempts"]] == ["retry", "needs_review", "succeeded"]
+    assert job["resolution"]["kind"] == "create_confirmed"
 
 
 def test_connection_rate_limit_postpones_without_spending_attempts(relay):
