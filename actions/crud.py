@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Any
 from urllib.parse import quote
 
 from app.esqase import ApiError
 
-from .base import Context, RunFn
+from .base import ActionFailed, Context, RunFn
 
 VERBS = ("create", "get", "list", "update", "delete")
+
+MAX_ALL_RECORDS = 1000
+"""The most records an ``all: true`` list returns. Past it the job fails instead: the
+result is held in memory, stored in the job row and sent in the callback, and
+nothing is ever silently shortened. Read when the action runs, so tests can lower it."""
 
 NOUNS = {
     "contacts": ("contact", "contacts"),
@@ -61,7 +67,14 @@ def _list(resource: str) -> RunFn:
     def run(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
         params = {k: v for k, v in data.items() if k not in {"limit", "offset", "all"}}
         if data.get("all"):
-            records = list(ctx.client.iterate(resource, page_size=data.get("limit"), **params))
+            cap = MAX_ALL_RECORDS
+            every = ctx.client.iterate(resource, page_size=data.get("limit"), **params)
+            records = list(islice(every, cap + 1))  # one past the cap: no page beyond it
+            if len(records) > cap:
+                raise ActionFailed(
+                    f"more than {cap} {NOUNS[resource][1]} match; use limit/offset pages instead",
+                    code="too_many_records",
+                )
             return {"data": records, "total": len(records)}
         page = ctx.client.list(
             resource, limit=data.get("limit"), offset=data.get("offset", 0), **params

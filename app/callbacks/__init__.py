@@ -2,7 +2,8 @@
 
 Modules: ``signing`` (secrets and headers), ``addresses`` (which IPs are
 public), ``netguard`` (URL checks and the connect-time guard in the httpx
-transport), ``delivery`` (one attempt -> :class:`DeliveryResult`).
+transport), ``pooltransport`` (an httpx transport over an httpcore pool, public
+API only), ``delivery`` (one attempt -> :class:`DeliveryResult`).
 
 Errors::
 

@@ -3,10 +3,10 @@
 Checking a callback URL's host with one DNS lookup and then letting the HTTP
 client look it up again is not a guard: the second answer can differ (DNS
 rebinding, short TTLs, round-robin). So the vetting happens inside the
-connection itself. :class:`GuardedTransport` plugs a ``httpcore`` network
-backend into ``httpx.HTTPTransport`` whose ``connect_tcp`` resolves the host
-once, refuses the whole connection if *any* answer is not public, and then
-dials those vetted IP literals itself. The original host name stays on the
+connection itself. :class:`GuardedTransport` is an httpx transport over an
+``httpcore`` connection pool with our network backend, whose ``connect_tcp``
+resolves the host once, refuses the whole connection if *any* answer is not
+public, and then dials those vetted IP literals itself. The original host name stays on the
 request, so the Host header and TLS SNI / certificate checks are unchanged.
 
 :func:`check_url` is the early, friendly check when a user saves a hook; it
@@ -26,6 +26,7 @@ import httpcore
 import httpx
 
 from .addresses import IPAddress, describe_address, is_public_address
+from .pooltransport import PoolTransport
 
 Resolver = Callable[[str, int], Sequence[IPAddress]]
 AddressPolicy = Callable[[IPAddress], bool]
@@ -131,8 +132,14 @@ class GuardedBackend(httpcore.NetworkBackend):
         self._dialer.sleep(seconds)
 
 
-class GuardedTransport(httpx.HTTPTransport):
-    """``httpx.HTTPTransport`` whose every TCP connection goes through the guard.
+class GuardedTransport(PoolTransport):
+    """An httpx transport whose every TCP connection goes through the guard.
+
+    ``httpx.HTTPTransport`` takes no network backend, and swapping the pool it
+    builds would mean writing to its private ``_pool``, which any httpx release
+    may rename or stop using. So it is built from public API only: an
+    ``httpcore.ConnectionPool`` (httpcore 1.x, semver) given our backend, under
+    :class:`~.pooltransport.PoolTransport`.
 
     No ``proxy`` or ``uds`` options: with either, the address dialled is not
     the callback host's, and the guard would be checking the wrong thing.
@@ -153,24 +160,8 @@ class GuardedTransport(httpx.HTTPTransport):
         socket_options: Iterable[Any] | None = None,
     ) -> None:
         limits = limits or httpx.Limits(max_connections=100, max_keepalive_connections=20)
-        ssl_context = httpx.create_ssl_context(verify=verify, trust_env=trust_env)
-        super().__init__(
-            verify=ssl_context,
-            trust_env=trust_env,
-            http1=http1,
-            http2=http2,
-            limits=limits,
-            local_address=local_address,
-            retries=retries,
-            socket_options=socket_options,
-        )
-        # httpx 0.28 has no public hook for a network backend, so the pool it
-        # built is replaced by an identical one that has ours. Fail closed if
-        # httpx's internals move: an unguarded transport must never be built.
-        if not isinstance(getattr(self, "_pool", None), httpcore.ConnectionPool):
-            raise RuntimeError("httpx.HTTPTransport internals changed; cannot install the guard")
-        self._pool = httpcore.ConnectionPool(
-            ssl_context=ssl_context,
+        pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(verify=verify, trust_env=trust_env),
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
@@ -181,6 +172,7 @@ class GuardedTransport(httpx.HTTPTransport):
             socket_options=socket_options,
             network_backend=GuardedBackend(resolve, is_allowed),
         )
+        super().__init__(pool)
 
 
 def guarded_transport(allow_private: bool, **kw: Any) -> httpx.BaseTransport:

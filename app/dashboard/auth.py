@@ -4,10 +4,11 @@ The session (Flask's signed cookie) holds ``{"credential", "at"}``. The
 credential is ``token:<id>`` for a stored admin token, re-checked on every
 request so revoking the token signs its dashboards out, or
 ``bootstrap:<fingerprint>`` for RELAY_ADMIN_TOKEN, where the fingerprint is an
-HMAC under the app's secret key: the cookie is readable by whoever holds it, so
-a plain hash would let them test guesses of a short bootstrap token offline;
-changing RELAY_ADMIN_TOKEN signs those sessions out. A sign-in also expires
-after :data:`MAX_AGE` whatever happens.
+HMAC under a key derived for this alone from RELAY_SECRET_KEY (see
+:mod:`app.vault`): the cookie is readable by whoever holds it, so a plain hash
+would let them test guesses of a short bootstrap token offline; changing
+RELAY_ADMIN_TOKEN (or the newest RELAY_SECRET_KEY) signs those sessions out. A
+sign-in also expires after :data:`MAX_AGE` whatever happens.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from ..db import session as db_session
 from ..models import AdminToken
 from ..redis_conn import get_redis, key
 from ..services import tokens
+from ..vault import get_vault
 from . import bp, csrf
 
 SESSION_KEY = "dashboard_auth"
@@ -40,7 +42,7 @@ LOGIN_WINDOW = 300
 
 
 def _fingerprint(token: str) -> str:
-    secret = str(current_app.secret_key or "").encode()
+    secret = get_vault().fingerprint_key
     mac = hmac.new(secret, b"dashboard-bootstrap\0" + token.encode(), hashlib.sha256)
     return mac.hexdigest()[:32]
 

@@ -6,14 +6,8 @@ runs unflatten (form bodies) -> preset and mapping -> coerce -> validate here.
 
 from ._schema import properties_of
 from .coerce import coerce, coerce_json
-from .mapping import (
-    PRESET_META_KEYS,
-    PRESETS,
-    PresetError,
-    apply_mapping,
-    lookup,
-    strip_meta,
-)
+from .paths import apply_mapping, lookup
+from .presets import PRESET_META_KEYS, PRESETS, PresetError, strip_meta
 from .unflatten import UnflattenError, unflatten
 from .validation import MISSING, Problem, explain, validator_for
 

@@ -1,55 +1,33 @@
 """Validate an action input and explain every problem so a no-code user can fix it.
 
-jsonschema's own messages ("'ten' is not of type 'integer'", "{...} is not valid
-under any of the given schemas") are written for programmers. The people who
-read ours built a Zap or a web form: they need the field name as they typed it,
-the value they sent, and what would have been accepted. So each error is
-turned into a :class:`Problem` with a JSON-pointer ``path`` (the shape of the
-relay's 422 ``details``), a sentence, the offending value and the expectation.
+Each jsonschema error becomes a :class:`Problem` with a JSON-pointer ``path``
+(the shape of the relay's 422 ``details``), a sentence, the offending value
+and the expectation. This module decides *which* problems an error makes (a
+missing-fields error is one problem per missing field, an ``anyOf`` of
+``required`` lists is one problem naming the choices, an unknown field gets a
+close match); :mod:`.wording` holds the sentences themselves.
 
 All problems are reported at once, sorted by path: a user fixing a form should
 not have to resubmit once per mistake. :func:`explain` raises nothing for any
 JSON-shaped data: a field nested more than 32 levels deep is reported as such
 rather than handed to the validator (whose messages repr() the value).
-
-Our schemas add two keywords of their own, which validators ignore:
-
-* ``x-message`` on a field's schema: the sentence for any error in that schema,
-  e.g. ``{"not": {}, "x-message": "{field} is only for COMPANY contacts; …"}`` in
-  the PERSON branch of a contact. ``{field}`` is the field's name as people write
-  it (``client.companyName``); any other ``{name}`` is the sibling field ``name``
-  (``{type}`` -> ``client.type``).
-* ``x-immutable`` on an object schema: ``{field: sentence}`` for fields the API
-  knows but will not change (a contact's ``type`` on update), said instead of
-  "unknown field".
-
-A text field whose ``pattern`` is ``\\S`` must hold a non-space character
-(``minLength: 1`` alone lets ``"   "`` through): both say "must not be blank".
 """
 
 from __future__ import annotations
 
 import difflib
 import enum
-import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
 
-from ._schema import (
-    NOT_BLANK,
-    Schema,
-    display,
-    list_index,
-    pointer,
-    properties_of,
-    schema_at,
-    types_of,
-)
+from . import wording
+from ._schema import Schema, list_index, pointer, properties_of, schema_at
+from .excerpt import got, jsonable
 
 __all__ = ["MISSING", "Problem", "explain", "validator_for"]
 
@@ -64,12 +42,7 @@ class _Missing(enum.Enum):
 MISSING = _Missing.MISSING
 """``Problem.value`` when there is no value to show (e.g. a required field)."""
 
-_SHOWN_CHARS = 60  # value excerpt inside a message
-_KEPT_CHARS = 200  # value excerpt in Problem.to_dict()
-_KNOWN_FIELDS_SHOWN = 8
 MAX_NESTING = 32  # levels of lists and groups in one field; ours need 3
-_TOO_DEEP = "a deeply nested value"
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 @dataclass(frozen=True)
@@ -84,7 +57,7 @@ class Problem:
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"path": self.path, "message": self.message}
         if self.value is not MISSING:
-            out["value"] = _jsonable(self.value)
+            out["value"] = jsonable(self.value)
         if self.expected is not None:
             out["expected"] = self.expected
         return out
@@ -154,10 +127,7 @@ def _too_deep(data: Any) -> list[Problem]:
             node, depth = pending.pop()
             if depth > MAX_NESTING:
                 path = [] if name is None else [name]
-                message = (
-                    f"{_display(path)} is nested too deeply "
-                    f"(more than {MAX_NESTING} levels of lists or groups)"
-                )
+                message = wording.too_deep(path, MAX_NESTING)
                 problems.append(Problem(pointer(path), message, MISSING, None))
                 break
             if isinstance(node, Mapping):
@@ -169,76 +139,33 @@ def _too_deep(data: Any) -> list[Problem]:
 
 def _explain(error: ValidationError, root: Schema) -> list[Problem]:
     path = list(error.absolute_path)
-    keyword = error.validator
     schema: Schema = error.schema if isinstance(error.schema, Mapping) else {}
-    value = error.instance
-    name = _display(path)
-    when = _condition(root, list(error.absolute_schema_path), path)
+    when = wording.condition(root, list(error.absolute_schema_path), path)
 
     custom = schema.get("x-message")
     if isinstance(custom, str):
-        return [Problem(pointer(path), _fill(custom, path), value, None)]
-    if keyword == "required":
-        return _missing(root, path, error.validator_value, value, when)
-    if keyword in ("anyOf", "oneOf"):
-        return _alternatives(error, root, path, value, when)
-    if keyword == "additionalProperties":
-        return _unknown_fields(root, path, schema, value)
-
-    expected = _expectation(schema)
-    got = _got(value)
-    if keyword == "type":
-        if not path:
-            message = f"the payload must be a JSON object of named fields {got}"
-            expected = "a JSON object"
-        else:
-            message = f"{name} must be {_type_noun(schema)} {got}"
-    elif keyword == "format" and schema.get("format") == "date" and _looks_like_date(value):
-        message = f"{name} is not a real calendar date {got}"
-    elif keyword in ("enum", "format") or (keyword == "pattern" and schema.get("format")):
-        message = f"{name} must be {expected} {got}"
-    elif keyword == "const":
-        message = f"{name} must be {_show(error.validator_value)} {got}"
-    elif keyword == "pattern" and error.validator_value == NOT_BLANK:
-        message = _blank(name, value)
-    elif keyword == "pattern":
-        message = f"{name} must match the pattern {error.validator_value} {got}"
-    elif keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        message = f"{name} must be {_range(schema) or 'in range'} {got}"
-    elif keyword == "minLength":
-        limit = error.validator_value
-        message = (
-            _blank(name, value)
-            if limit == 1
-            else f"{name} must be at least {limit} characters long {got}"
-        )
-    elif keyword == "maxLength":
-        message = f"{name} must be at most {error.validator_value} characters long {got}"
-    elif keyword == "minItems":
-        message = f"{name} needs at least {_count(error.validator_value, 'entry')} {got}"
-    elif keyword == "maxItems":
-        message = f"{name} can have at most {_count(error.validator_value, 'entry')} {got}"
-    elif keyword == "uniqueItems":
-        message = f"{name} lists the same value more than once {got}"
-    elif keyword == "minProperties":
-        message = _too_few_fields(schema, error.validator_value, name)
-        return [Problem(pointer(path), message, MISSING, None)]
-    elif error.context:
+        return [Problem(pointer(path), wording.fill(custom, path), error.instance, None)]
+    shaped = _SHAPED.get(str(error.validator))
+    if shaped is not None:
+        return shaped(error, root, when)
+    said = wording.sentence(error)
+    if said is None and error.context:
         # Any other combinator: the most relevant branch says it best.
         return _explain(best_match(error.context), root)
-    else:
-        message = f"{name}: {error.message}"
+    message, expected = said or (wording.fallback(error), wording.expectation(schema))
     if when:
         message = f"{message} {when}"
-    return [Problem(pointer(path), message, value, expected)]
+    return [Problem(pointer(path), message, error.instance, expected)]
 
 
-def _missing(
-    root: Schema, path: list[str | int], required: Any, instance: Any, when: str
-) -> list[Problem]:
+# --- keywords whose problems are shaped here, not one sentence per error ---------
+
+
+def _missing(error: ValidationError, root: Schema, when: str) -> list[Problem]:
     # jsonschema raises one error per missing field, but its only handle on the
     # name is the message text; recomputing the missing set is more robust and
     # the duplicates are dropped by explain().
+    path, required, instance = list(error.absolute_path), error.validator_value, error.instance
     if not isinstance(instance, Mapping) or not isinstance(required, list):
         return []
     fields = properties_of(schema_at(root, path) or {})
@@ -246,8 +173,8 @@ def _missing(
     for field in required:
         if field in instance:
             continue
-        expected = _expectation(fields.get(field, {}))
-        message = f"{_display([*path, field])} is required"
+        expected = wording.expectation(fields.get(field, {}))
+        message = f"{wording.field_name([*path, field])} is required"
         if when:
             message += f" {when}"
         if expected:
@@ -256,15 +183,14 @@ def _missing(
     return problems
 
 
-def _alternatives(
-    error: ValidationError, root: Schema, path: list[str | int], instance: Any, when: str
-) -> list[Problem]:
-    branches = error.validator_value
-    options = _required_only(branches)
+def _alternatives(error: ValidationError, root: Schema, when: str) -> list[Problem]:
+    path, instance = list(error.absolute_path), error.instance
+    options = _required_only(error.validator_value)
     if options is None or not isinstance(instance, Mapping):
         if error.context:
             return _explain(best_match(error.context), root)
-        message = f"{_display(path)} does not match any allowed shape {_got(instance)}"
+        message = f"{wording.field_name(path)} does not match any allowed shape "
+        message += got(instance)
         return [Problem(pointer(path), message, instance, None)]
 
     def spoken(names: Sequence[str]) -> str:
@@ -281,7 +207,8 @@ def _alternatives(
         expected = f"only one of {listed}"
         return [Problem(pointer([*path, extra]), message, instance[extra], expected)]
     first = options[0][0]
-    message = f"{' or '.join(spoken([_display([*path, n]) for n in o]) for o in options)}"
+    named = [spoken([wording.field_name([*path, n]) for n in o]) for o in options]
+    message = " or ".join(named)
     message += " is required" if all(len(o) == 1 for o in options) else " are required"
     if when:
         message += f" {when}"
@@ -303,9 +230,9 @@ def _required_only(branches: Any) -> list[list[str]] | None:
     return options
 
 
-def _unknown_fields(
-    root: Schema, path: list[str | int], schema: Schema, instance: Any
-) -> list[Problem]:
+def _unknown_fields(error: ValidationError, root: Schema, when: str) -> list[Problem]:
+    path, instance = list(error.absolute_path), error.instance
+    schema: Schema = error.schema if isinstance(error.schema, Mapping) else {}
     if not isinstance(instance, Mapping):
         return []
     declared = schema.get("properties", {})
@@ -323,153 +250,30 @@ def _unknown_fields(
             problems.append(Problem(pointer([*path, field]), said, instance[field], None))
             continue
         close = difflib.get_close_matches(str(field).lower(), list(by_lower), n=1, cutoff=0.6)
-        where = f" in {_display(path)}" if path else ""
-        if close:
-            guess = by_lower[close[0]]
-            message = f"unknown field {field!r}{where}; did you mean {guess!r}?"
-            expected: str | None = guess
-        else:
-            shown = ", ".join(known[:_KNOWN_FIELDS_SHOWN])
-            if len(known) > _KNOWN_FIELDS_SHOWN:
-                shown += f" and {len(known) - _KNOWN_FIELDS_SHOWN} more"
-            message = f"unknown field {field!r}{where}; known fields: {shown or 'none'}"
-            expected = None
-        problems.append(Problem(pointer([*path, field]), message, instance[field], expected))
+        guess = by_lower[close[0]] if close else None
+        message = wording.unknown_field(field, path, guess, known)
+        problems.append(Problem(pointer([*path, field]), message, instance[field], guess))
     return problems
 
 
-def _too_few_fields(schema: Schema, minimum: Any, name: str) -> str:
-    required = [r for r in schema.get("required", []) if isinstance(r, str)]
-    if required and minimum == len(required) + 1:
-        return f"nothing to change: send at least one field besides {', '.join(required)}"
-    return f"{name} needs at least {_count(minimum, 'field')}"
+def _too_few_fields(error: ValidationError, root: Schema, when: str) -> list[Problem]:
+    schema: Schema = error.schema if isinstance(error.schema, Mapping) else {}
+    path = list(error.absolute_path)
+    name = wording.field_name(path)
+    message = wording.too_few_fields(schema, error.validator_value, name)
+    return [Problem(pointer(path), message, MISSING, None)]
 
 
-# --- wording ------------------------------------------------------------------
-
-_FORMATS = {
-    "email": "an email address like jane@example.com",
-    "date": "a date written as YYYY-MM-DD, e.g. 2026-07-01",
-}
-_NOUNS = {
-    "string": "text",
-    "integer": "an integer",
-    "number": "a number",
-    "boolean": "true or false",
-    "array": "a list",
-    "object": "a group of fields",
-    "null": "empty",
+_SHAPED: dict[str, Callable[[ValidationError, Schema, str], list[Problem]]] = {
+    "required": _missing,
+    "anyOf": _alternatives,
+    "oneOf": _alternatives,
+    "additionalProperties": _unknown_fields,
+    "minProperties": _too_few_fields,
 }
 
 
-def _blank(name: str, value: Any) -> str:
-    if isinstance(value, str) and value and not value.strip():
-        return f"{name} must not be blank (it only had spaces)"
-    return f"{name} must not be blank"
-
-
-def _fill(template: str, path: Sequence[str | int]) -> str:
-    """An ``x-message``: ``{field}`` is the field, any other ``{name}`` its sibling."""
-
-    def named(match: re.Match[str]) -> str:
-        word = match.group(1)
-        return _display(path) if word == "field" else _display([*path[:-1], word])
-
-    return _PLACEHOLDER.sub(named, template)
-
-
-def _type_noun(schema: Schema) -> str:
-    types = types_of(schema)
-    if types == ["string"] and (schema.get("enum") or schema.get("format") in _FORMATS):
-        return _expectation(schema) or "text"
-    return " or ".join(_NOUNS.get(t, t) for t in types) or "something else"
-
-
-def _expectation(schema: Schema) -> str | None:
-    """What a valid value looks like, in words (None when we can't say)."""
-    if "enum" in schema:
-        return "one of " + ", ".join(_plain(v) for v in schema["enum"])
-    if "const" in schema:
-        return f"exactly {_plain(schema['const'])}"
-    if schema.get("format") in _FORMATS:
-        return _FORMATS[schema["format"]]
-    types = types_of(schema)
-    if types in (["integer"], ["number"]):
-        limits = _range(schema)
-        return _NOUNS[types[0]] + (f" {limits}" if limits else "")
-    if types == ["array"]:
-        item = _expectation(schema.get("items", {}))
-        return f"a list where each entry is {item}" if item else "a list"
-    if types == ["object"]:
-        required = schema.get("required", [])
-        return f"a group of fields with {', '.join(required)}" if required else "a group of fields"
-    if types == ["string"]:
-        examples = schema.get("examples")
-        if isinstance(examples, list) and examples:
-            return f"e.g. {_show(examples[0])}"
-        return "text"
-    if types:
-        return " or ".join(_NOUNS.get(t, t) for t in types)
-    return None
-
-
-def _range(schema: Schema) -> str | None:
-    low, high = schema.get("minimum"), schema.get("maximum")
-    xlow, xhigh = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
-    if low is not None and high is not None:
-        return f"between {_num(low)} and {_num(high)}"
-    parts = []
-    if low is not None:
-        parts.append(f"at least {_num(low)}")
-    if xlow is not None:
-        parts.append(f"more than {_num(xlow)}")
-    if high is not None:
-        parts.append(f"at most {_num(high)}")
-    if xhigh is not None:
-        parts.append(f"less than {_num(xhigh)}")
-    return " and ".join(parts) or None
-
-
-def _condition(root: Schema, schema_path: list[Any], path: list[str | int]) -> str:
-    """ "when type is PERSON" for an error raised inside ``if/then``, else ""."""
-    for i in range(len(schema_path) - 1, -1, -1):
-        if schema_path[i] in ("then", "else"):
-            owner = _resolve(root, schema_path[:i])
-            test = owner.get("if") if isinstance(owner, Mapping) else None
-            described = _describe_if(test, path)
-            if not described:
-                return ""
-            return ("when " if schema_path[i] == "then" else "unless ") + described
-    return ""
-
-
-def _describe_if(test: Any, path: list[str | int]) -> str:
-    if not isinstance(test, Mapping) or not isinstance(test.get("properties"), Mapping):
-        return ""
-    parts = []
-    for field, rule in test["properties"].items():
-        if isinstance(rule, Mapping) and "const" in rule:
-            parts.append(f"{_display([*path, field])} is {_plain(rule['const'])}")
-        elif isinstance(rule, Mapping) and isinstance(rule.get("enum"), list):
-            listed = ", ".join(_plain(v) for v in rule["enum"])
-            parts.append(f"{_display([*path, field])} is one of {listed}")
-        else:
-            return ""
-    return " and ".join(parts)
-
-
-def _resolve(root: Any, path: Iterable[Any]) -> Any:
-    node = root
-    for segment in path:
-        try:
-            node = node[segment]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return node
-
-
-def _display(path: Sequence[str | int]) -> str:
-    return display(path) if path else "the payload"
+# --- ordering ----------------------------------------------------------------------
 
 
 def _sort_key(pointer: str) -> tuple[tuple[int, int, str], ...]:
@@ -481,70 +285,3 @@ def _sort_key(pointer: str) -> tuple[tuple[int, int, str], ...]:
         index = list_index(part)  # not int(): '²'.isdigit(), and int() caps at 4300 digits
         keys.append((1, 0, part) if index is None else (0, index, ""))
     return tuple(keys)
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, str):
-        text = value
-        if len(text) > _SHOWN_CHARS:
-            text = text[: _SHOWN_CHARS - 1] + "…"
-        return f"'{text}'"
-    text = _dumps(value)
-    if len(text) > _SHOWN_CHARS:
-        text = text[: _SHOWN_CHARS - 1] + "…"
-    return text
-
-
-def _dumps(value: Any) -> str:
-    """JSON text for a message, else repr(), else a phrase: never raises."""
-    try:
-        return json.dumps(value, ensure_ascii=False, default=str)
-    except RecursionError:
-        return _TOO_DEEP
-    except (TypeError, ValueError):
-        pass
-    try:
-        return repr(value)
-    except (RecursionError, ValueError):
-        return _TOO_DEEP
-
-
-def _looks_like_date(value: Any) -> bool:
-    return isinstance(value, str) and bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value))
-
-
-def _got(value: Any) -> str:
-    if isinstance(value, str) and not value.strip():
-        return "(it was blank)"
-    if value == [] or value == {}:
-        return "(it was empty)"
-    return f"(got {_show(value)})"
-
-
-def _plain(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value)
-
-
-def _num(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _count(n: Any, noun: str) -> str:
-    if noun == "entry":
-        return f"{n} {'entry' if n == 1 else 'entries'}"
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def _jsonable(value: Any) -> Any:
-    """The value for a JSON error body: short strings, nothing unserializable."""
-    if isinstance(value, str):
-        return value if len(value) <= _KEPT_CHARS else value[: _KEPT_CHARS - 1] + "…"
-    try:
-        text = json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError, RecursionError):
-        return _jsonable(_dumps(value))
-    if len(text) > _KEPT_CHARS:
-        return text[: _KEPT_CHARS - 1] + "…"
-    return value

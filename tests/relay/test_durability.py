@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from app.jobs.sweeper import sweep_once
+from tests.conftest import TEST_FERNET
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,7 +53,8 @@ def _worker(app, tmp_path: Path, name: str, **extra: str) -> subprocess.Popen:
         "RELAY_INSTANCE_PATH": str(tmp_path / "worker-instance"),
         "RELAY_DATABASE_URL": cfg["DATABASE_URL"],
         "RELAY_REDIS_URL": app.extensions["relay.redis"].url,
-        "RELAY_SECRET_KEY": cfg["SECRET_KEY"],
+        # Not cfg["SECRET_KEY"]: once the vault is set up that is the derived signing key.
+        "RELAY_SECRET_KEY": TEST_FERNET,
         "RELAY_WORKER_TTL": "2",
         "RELAY_SWEEP_INTERVAL": "1",
         "RELAY_RETRY_SCHEDULE": "1,1,1",
