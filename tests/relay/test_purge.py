@@ -60,8 +60,11 @@ def history(relay, inbox):
         "old_rejected": _post(relay, hook, {"name": ""}),
     }
     relay.work(until=lambda: len(inbox.received) == 3)
+    # A lost create on a key that cannot read practice areas: nothing can settle it.
+    blind = relay.connection(key=relay.esqase.new_key("practice-areas:write"))
+    review_hook = relay.hook("practice-areas.create", blind, callback_url=inbox.url)
     relay.esqase.fault("POST", "/v1/practice-areas", status=500)
-    jobs["old_needs_review"] = _post(relay, hook, {"name": "Criminal"})
+    jobs["old_needs_review"] = _post(relay, review_hook, {"name": "Criminal"})
     relay.settle(jobs["old_needs_review"], "needs_review")
     relay.work(until=lambda: len(inbox.received) == 4)
     jobs["old_queued"] = _post(relay, hook, {"name": "Never run"})  # no worker runs it
