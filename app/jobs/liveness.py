@@ -4,12 +4,14 @@ The sweeper recovers a ``running`` job whose worker's key is gone, so a
 killed worker's job resumes within ``WORKER_TTL`` + ``SWEEP_INTERVAL``
 seconds rather than RQ's ten-minute maintenance pass.
 
-A Redis that restarts empty forgets every worker's key at once, live or not.
+A Redis that restarts forgets every worker's key at once, live or not (when
+it comes back empty, or from a snapshot in which the keys have expired).
 Until each live worker has beaten again, its running job would look orphaned,
 and taking it back would send a create in flight to review. So the first beat
-that finds Redis without its epoch marker (new, or back empty) opens a grace
-of one ``WORKER_TTL``, during which nobody is judged dead; the worker loop
-beats just before each sweep, so no sweep can come before that first beat.
+that meets a new Redis server (its ``run_id`` differs from the one recorded:
+a restart, a failover, or a first start) opens a grace of one ``WORKER_TTL``
+during which nobody is judged dead; the worker loop beats just before each
+sweep, so no sweep can come before that first beat.
 """
 
 from __future__ import annotations
@@ -25,10 +27,12 @@ from ..redis_conn import key
 
 _identity: tuple[int, str] | None = None
 
-# KEYS: this worker's key, the epoch marker, the grace key. ARGV: the TTL in seconds.
-# One script, so no sweep can see the marker set and the grace not yet opened.
+# KEYS: this worker's key, the server marker, the grace key. ARGV: the TTL in seconds.
+# One script, so no sweep can see the marker updated and the grace not yet opened.
 _BEAT = """
-if redis.call('SET', KEYS[2], '1', 'NX') then
+local server = string.match(redis.call('INFO', 'server'), 'run_id:(%w+)') or 'unknown'
+if redis.call('GET', KEYS[2]) ~= server then
+    redis.call('SET', KEYS[2], server)
     redis.call('SET', KEYS[3], '1', 'EX', ARGV[1])
 end
 redis.call('SET', KEYS[1], '1', 'EX', ARGV[1])
@@ -52,7 +56,7 @@ def _key(who: str) -> str:
 
 def refresh(redis: Redis, ttl: int, who: str | None = None) -> None:
     """Renew this worker's key; raises when Redis is down (the heartbeat thread says so)."""
-    keys = [_key(who or worker_id()), key("liveness", "epoch"), key("liveness", "grace")]
+    keys = [_key(who or worker_id()), key("liveness", "server"), key("liveness", "grace")]
     redis.eval(_BEAT, len(keys), *keys, max(1, ttl))
 
 

@@ -220,3 +220,34 @@ def test_a_briefly_locked_sqlite_only_delays_a_job(relay, tmp_path):
         _stop(worker)
     assert len(relay.esqase.records("leads")) == 1
     assert [a["outcome"] for a in relay.job(job_id)["attempts"]] == ["succeeded"]
+
+
+def test_a_new_redis_server_opens_a_grace_before_anyone_is_judged_dead(relay):
+    """A Redis that restarted has lost the live workers' keys along with the dead ones'."""
+    from sqlalchemy import update
+
+    from app.db import session
+    from app.jobs import liveness
+    from app.jobs.sweeper import sweep_once
+    from app.models import Job
+    from app.redis_conn import get_redis, key
+
+    redis = get_redis()
+    hook = relay.hook("practice-areas.create")
+    job_id = relay.client.post(hook["path"], json={"name": "Busy"}).get_json()["id"]
+    with session() as s:  # its worker's key is gone: dead, or not beaten since the restart
+        s.execute(
+            update(Job)
+            .where(Job.id == job_id)
+            .values(status="running", worker="not-yet-beaten", attempts_made=1)
+        )
+    redis.set(key("liveness", "server"), "the-server-before-the-restart")
+    liveness.refresh(redis, 60, "first-to-beat")
+    report = sweep_once(force=True)
+    assert report is not None and report.recovered == []
+    assert relay.job(job_id)["status"] == "running"
+
+    redis.delete(key("liveness", "grace"))  # as if that first beat were a TTL ago
+    liveness.refresh(redis, 60, "first-to-beat")  # the same server: no new grace
+    report = sweep_once(force=True)
+    assert report is not None and report.recovered == [job_id]
