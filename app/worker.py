@@ -24,6 +24,7 @@ import logging
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -134,6 +135,7 @@ def run_worker(app: Flask, *, burst: bool = False, name: str | None = None) -> N
                     threads = background(app)
                     for thread in threads:
                         thread.start()
+                began = time.monotonic()
                 try:
                     worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
                 except REDIS_DOWN as exc:  # lost in RQ's start-up, before its loop
@@ -144,6 +146,8 @@ def run_worker(app: Flask, *, burst: bool = False, name: str | None = None) -> N
                     break
                 if burst or worker.stop_requested:
                     break
+                if time.monotonic() - began > 60:
+                    backoff.reset()  # not a crash loop
                 pause = backoff.next()
                 log.warning("worker: RQ's loop ended unasked; a new worker in %.1f s", pause)
                 stop.wait(pause)
