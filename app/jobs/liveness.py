@@ -3,6 +3,15 @@
 The sweeper recovers a ``running`` job whose worker's key is gone, so a
 killed worker's job resumes within ``WORKER_TTL`` + ``SWEEP_INTERVAL``
 seconds rather than RQ's ten-minute maintenance pass.
+
+A Redis that restarts forgets every worker's key at once, live or not (when
+it comes back empty, or from a snapshot in which the keys have expired).
+Until each live worker has beaten again, its running job would look orphaned,
+and taking it back would send a create in flight to review. So the first beat
+that meets a new Redis server (its ``run_id`` differs from the one recorded:
+a restart, a failover, or a first start) opens a grace of one ``WORKER_TTL``
+during which nobody is judged dead; the worker loop beats just before each
+sweep, so no sweep can come before that first beat.
 """
 
 from __future__ import annotations
@@ -17,6 +26,18 @@ from redis.exceptions import RedisError
 from ..redis_conn import key
 
 _identity: tuple[int, str] | None = None
+
+# KEYS: this worker's key, the server marker, the grace key. ARGV: the TTL in seconds.
+# One script, so no sweep can see the marker updated and the grace not yet opened.
+_BEAT = """
+local server = string.match(redis.call('INFO', 'server'), 'run_id:(%w+)') or 'unknown'
+if redis.call('GET', KEYS[2]) ~= server then
+    redis.call('SET', KEYS[2], server)
+    redis.call('SET', KEYS[3], '1', 'EX', ARGV[1])
+end
+redis.call('SET', KEYS[1], '1', 'EX', ARGV[1])
+return 1
+"""
 
 
 def worker_id() -> str:
@@ -33,12 +54,24 @@ def _key(who: str) -> str:
     return key("alive", who)
 
 
+def refresh(redis: Redis, ttl: int, who: str | None = None) -> None:
+    """Renew this worker's key; raises when Redis is down (the heartbeat thread says so)."""
+    keys = [_key(who or worker_id()), key("liveness", "server"), key("liveness", "grace")]
+    redis.eval(_BEAT, len(keys), *keys, max(1, ttl))
+
+
 def beat(redis: Redis, ttl: int, who: str | None = None) -> None:
+    """:func:`refresh` where liveness is advisory (inside a job): the heartbeat thread
+    tries again and reports the outage."""
     try:
-        redis.set(_key(who or worker_id()), "1", ex=max(1, ttl))
+        refresh(redis, ttl, who)
     except RedisError:
-        pass  # the next beat tries again; liveness is advisory
+        pass
 
 
 def alive(redis: Redis, who: str) -> bool:
-    return bool(redis.exists(_key(who)))
+    with redis.pipeline(transaction=False) as pipe:
+        pipe.exists(_key(who))
+        pipe.exists(key("liveness", "grace"))
+        mine, grace = pipe.execute()
+    return bool(mine or grace)

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
-from redis.exceptions import RedisError
 from rq.exceptions import NoSuchJobError
 from rq.job import Job as RQJob
 from rq.serializers import JSONSerializer
@@ -51,15 +50,12 @@ class SweepReport:
 
 
 def sweep_once(*, force: bool = False) -> SweepReport | None:
-    """One pass; ``None`` when another worker holds the lock (or Redis is down)."""
+    """One pass; ``None`` when another worker holds the lock. Redis or SQL being down
+    raises: the worker's sweeper thread says so once per outage, not once per round."""
     interval = current_app.config["SWEEP_INTERVAL"]
     redis = get_redis()
-    try:
-        lock = key("sweeper")
-        if not force and not redis.set(lock, liveness.worker_id(), nx=True, ex=max(1, interval)):
-            return None
-    except RedisError as exc:
-        log.warning("sweeper: Redis unavailable (%s)", exc)
+    lock = key("sweeper")
+    if not force and not redis.set(lock, liveness.worker_id(), nx=True, ex=max(1, interval)):
         return None
     report = SweepReport()
     _move_overdue_scheduled(report, grace=interval * 2)
