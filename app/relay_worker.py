@@ -37,8 +37,8 @@ from sqlalchemy import select
 
 from .db import get_db
 from .jobs import liveness
-from .jobs.recovery import release
-from .models import Job, JobStatus
+from .jobs.lifecycle import release
+from .models import AttemptOutcome, Job, JobStatus
 from .outage import DATABASE, REDIS, REDIS_DOWN, Backoff, Outage, is_db_down
 from .relay_scheduler import RelayScheduler
 
@@ -292,5 +292,5 @@ def hand_back_lost_attempts() -> list[str]:
     return [
         job_id
         for job_id, attempt in lost
-        if release(job_id, me, attempt, why, code="attempt_lost") is not None
+        if release(job_id, me, attempt, why, code=AttemptOutcome.ATTEMPT_LOST) is not None
     ]
