@@ -1,0 +1,63 @@
+"""The database schema, retention, and key rotation."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+
+from .base import cli, session
+
+
+@cli.group("db")
+def db_group() -> None:
+    """Database schema."""
+
+
+@db_group.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every migration (SQLite or PostgreSQL, the same revisions)."""
+    from ..db import get_db
+
+    get_db().upgrade()
+    click.echo("database is up to date")
+
+
+@cli.command("purge")
+@click.option(
+    "--days",
+    type=int,
+    default=None,
+    help="Delete jobs that finished more than this many days ago (1 or more). "
+    "Default: RELAY_RETENTION_DAYS.",
+)
+@click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
+def purge(days: int | None, dry_run: bool) -> None:
+    """Delete finished jobs older than the retention period, with their history.
+
+    Queued, running, retrying and needs_review jobs are never deleted.
+    """
+    from ..services.retention import purge as do_purge
+
+    if days is None:
+        days = current_app.config["RETENTION_DAYS"]
+        if days < 1:
+            raise click.UsageError(f"RELAY_RETENTION_DAYS must be 1 or more (it is {days})")
+    elif days < 1:
+        raise click.BadParameter(
+            f"must be 1 or more (got {days}); purge keeps the last DAYS days of finished jobs",
+            param_hint="'--days'",
+        )
+    with session() as s:
+        n = do_purge(s, days, dry_run=dry_run)
+    said = f"{n.summary()} finished more than {days} day(s) ago"
+    click.echo(f"would purge {said}; nothing deleted" if dry_run else f"purged {said}")
+
+
+@cli.command("reencrypt")
+def reencrypt() -> None:
+    """Re-seal every stored key and secret under the newest RELAY_SECRET_KEY."""
+    from ..services.reencrypt import reencrypt as do_reencrypt
+
+    with session() as s:
+        n = do_reencrypt(s)
+    click.echo(f"re-encrypted {n} secret(s) under the newest key; older keys can go")
