@@ -18,6 +18,7 @@ from ..errors import RelayError
 from ..jobs import lifecycle
 from ..models import Hook
 from .body import Body
+from .pipeline import snapshot
 
 KEPT_BYTES = 16 * 1024
 RECORDED = frozenset({400, 401, 403, 413, 415, 422})
@@ -26,23 +27,21 @@ RECORDED = frozenset({400, 401, 403, 413, 415, 422})
 def received(request: Request, body: Body | None) -> dict[str, Any]:
     """The parsed fields when they fit, else the start of the raw text, marked as cut."""
     if body is not None:
-        snapshot: dict[str, Any] = {"kind": body.kind, "fields": body.fields}
-        if body.files:
-            snapshot["files_ignored"] = list(body.files)
-        if len(json.dumps(snapshot, default=str)) <= KEPT_BYTES:
-            return snapshot
+        kept = snapshot(body)
+        if len(json.dumps(kept, default=str)) <= KEPT_BYTES:
+            return kept
     try:
         raw = request.get_data(cache=True)
     except Exception:  # noqa: BLE001 - the body itself was the problem (size, framing)
         return {"kind": "none", "content_type": request.content_type, "note": "body not read"}
-    kept: dict[str, Any] = {
+    raw_kept: dict[str, Any] = {
         "kind": "raw",
         "content_type": request.content_type,
         "text": raw[:KEPT_BYTES].decode(errors="replace"),
     }
     if len(raw) > KEPT_BYTES:
-        kept["cut_at_bytes"], kept["size_bytes"] = KEPT_BYTES, len(raw)
-    return kept
+        raw_kept["cut_at_bytes"], raw_kept["size_bytes"] = KEPT_BYTES, len(raw)
+    return raw_kept
 
 
 def record(hook: Hook, request: Request, body: Body | None, exc: RelayError) -> None:

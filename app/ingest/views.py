@@ -14,19 +14,16 @@ import math
 from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from actions import get_action
-
 from .. import metrics
 from ..db import get_db
-from ..errors import BadRequest, NotFound, PayloadTooLarge, RelayError, ValidationFailed
+from ..errors import BadRequest, NotFound, PayloadTooLarge, RelayError
 from ..ids import looks_like_id
-from ..jobs import lifecycle, waiters
+from ..jobs import waiters
 from ..jobs.present import hook_url, public_view
 from ..models import Hook, Job, JobStatus
-from . import gate, refusals
+from . import gate, pipeline, refusals
 from .body import Body, read_body
-from .prepare import MAX_KEY, HookRules, Prepared, prepare
-from .validators import validator_for_action
+from .prepare import MAX_KEY
 
 bp = Blueprint("ingest", __name__)
 
@@ -50,31 +47,22 @@ def ingest(hook_id: str) -> Response:
         header_key = _header_key()
         gate.verify_sender(hook, _raw_body(), request.headers.items())
         body = read_body(request)
-        prepared = _prepare(hook, body)
-        if prepared.ignored:
-            job = lifecycle.ignore(hook, refusals.received(request, body), prepared.ignored)
-            metrics.ingested(hook.action, "ignored")
-            return _cors(_answer(hook, job, status=200), allowed_origin)
-        accepted = lifecycle.accept(
-            hook,
-            prepared.input,
-            key=header_key or prepared.idempotency_key,
-            digest=prepared.digest,
-        )
-        if not accepted.same_body:
-            raise _key_reused(accepted.job, header_key is not None)
+        delivered = pipeline.deliver(hook, body, header_key=header_key)
     except RelayError as exc:
         refusals.record(hook, request, body, exc)
         if allowed_origin:  # a browser form must be able to read why it was refused
             exc.headers.update(_cors(Response(), allowed_origin).headers)
         raise
-    if accepted.replayed:
+    if delivered.ignored:
+        metrics.ingested(hook.action, "ignored")
+        return _cors(_answer(hook, delivered.job, status=200), allowed_origin)
+    if delivered.replayed:
         metrics.ingested(hook.action, "replayed")
-        reply = _answer(hook, accepted.job, status=200)
+        reply = _answer(hook, delivered.job, status=200)
         reply.headers["Idempotent-Replayed"] = "true"
         return _cors(reply, allowed_origin)
     metrics.ingested(hook.action, "accepted")
-    return _cors(_answer_after_wait(hook, accepted.job, wait, clamped), allowed_origin)
+    return _cors(_answer_after_wait(hook, delivered.job, wait, clamped), allowed_origin)
 
 
 def _raw_body() -> bytes:
@@ -86,33 +74,6 @@ def _raw_body() -> bytes:
             f"The request body is larger than this relay accepts ({limit // 1024} KiB). "
             "Send fewer or smaller fields; nothing was sent to Esqase.",
         ) from None
-
-
-def _prepare(hook: Hook, body: Body) -> Prepared:
-    action = get_action(hook.action)
-    rules = HookRules(hook.preset, hook.mapping, hook.idempotency_field)
-    prepared = prepare(body, rules, action.schema, validator_for_action(action.name))
-    if not prepared.ok:
-        raise ValidationFailed(
-            f"{len(prepared.problems)} field(s) need fixing before this can be sent "
-            f"to Esqase ({action.name}).",
-            details=[p.to_dict() for p in prepared.problems],
-        )
-    return prepared
-
-
-def _key_reused(first: Job, from_header: bool) -> ValidationFailed:
-    """Stripe's rule: a key names one request. A constant or mis-mapped key would otherwise
-    swallow every later submission as a 'replay' of the first."""
-    where = "the Idempotency-Key header" if from_header else "the hook's idempotency field"
-    error = ValidationFailed(
-        f"This idempotency key was already used by job {first.id} with a different body. "
-        f"Send a new key for a new submission: check {where} (a constant or wrongly mapped "
-        "value makes every submission look like the first).",
-        code="idempotency_key_reused",
-    )
-    error.extra["first_job_id"] = first.id
-    return error
 
 
 def _header_key() -> str | None:

@@ -1,4 +1,4 @@
-"""What an attempt holds while it runs, and what an arrival turned into.
+"""What a delivery brings, what an attempt holds while it runs, and what they turn into.
 
 A :class:`Claim` is the attempt's hold on its job: every write the attempt
 makes after claiming is conditional on it
@@ -67,6 +67,26 @@ class Claim:
     def ref(cls, job_id: str, worker: str | None, attempt: int) -> Claim:
         """A claim known only by its owner (the sweeper's view of someone else's attempt)."""
         return cls(job_id=job_id, attempt=attempt, worker=worker)
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """A valid delivery, as prepared at the edge: what the job will run with."""
+
+    input: dict[str, Any]
+    digest: str  # of the input: the same idempotency key must carry the same input
+    key: str | None = None
+    received: dict[str, Any] | None = None  # what arrived, for people and replays
+    replay_of: str | None = None
+
+    def columns(self) -> dict[str, Any]:
+        return {
+            "input": self.input,
+            "input_hash": self.digest,
+            "idempotency_key": self.key,
+            "received": self.received,
+            "replay_of": self.replay_of,
+        }
 
 
 @dataclass(frozen=True)

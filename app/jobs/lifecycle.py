@@ -48,7 +48,7 @@ from ..models import (
     utcnow,
 )
 from ..services import connections
-from .claims import Accepted, Claim
+from .claims import Accepted, Arrival, Claim
 from .effects import Effects, transaction
 from .outcome import Outcome, judge_lost_attempt
 from .preconditions import attempt_in_flight, current
@@ -72,32 +72,18 @@ def _settled(s: Session, effects: Effects, job: Job) -> None:
 
 
 def _new(hook: Hook, status: JobStatus, **values: Any) -> Job:
-    return Job(
-        id=new_id("job"),
-        hook_id=hook.id,
-        connection_id=hook.connection_id,
-        action=hook.action,
-        status=status,
-        **values,
-    )
+    origin = {"hook_id": hook.id, "connection_id": hook.connection_id, "action": hook.action}
+    return Job(id=new_id("job"), status=status, **origin, **values)
 
 
 # -- arrival ---------------------------------------------------------------------------
 
 
-def accept(
-    hook: Hook, data: dict[str, Any], *, key: str | None, digest: str, replay_of: str | None = None
-) -> Accepted:
+def accept(hook: Hook, arrival: Arrival) -> Accepted:
     """Record and queue a valid delivery. The unique index on (hook, key) decides a repeat,
     with no read first, so two copies racing in leave exactly one job."""
-    job = _new(
-        hook,
-        JobStatus.QUEUED,
-        input=data,
-        idempotency_key=key,
-        input_hash=digest,
-        replay_of=replay_of,
-    )
+    job = _new(hook, JobStatus.QUEUED, **arrival.columns())
+    key, digest = arrival.key, arrival.digest
     try:
         with transaction(job.id) as (s, effects):
             s.add(job)
