@@ -75,7 +75,7 @@ def verify_sender(hook: Hook, raw: bytes, headers: Iterable[tuple[str, str]]) ->
 
     secret = get_vault().decrypt(hook.sender_secret_encrypted)
     try:
-        Webhook(secret).verify(raw, dict(headers))
+        Webhook(secret).verify(raw, dict(headers), json_parse=False)
     except Exception:  # noqa: BLE001 - a header with no comma, a body that is not UTF-8, ...
         raise Unauthorized(
             "The request signature is missing or wrong. Sign the body with the hook's "
