@@ -136,7 +136,9 @@ def _from_http(exc: HTTPException, limit: int) -> RelayError:
         code, message = _HTTP_MESSAGES.get(
             status, (exc.name.lower().replace(" ", "_"), exc.description or exc.name)
         )
-    err = RelayError(message, code=code)
+    # werkzeug's own headers stay (a 405's Allow: RFC 9110 requires it); its body does not.
+    headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+    err = RelayError(message, code=code, headers=headers)
     err.status = status
     return err
 

@@ -79,9 +79,15 @@ ERROR_TEXT = {
 BODY_ERRORS = (400, 413, 415, 422)
 
 
+# Bodies whose null values mean "not given" (JobFilter.parse drops them before checking).
+NULL_MEANS_ABSENT = {"jobs.filter"}
+
+
 def body_schema(name: str) -> dict[str, Any]:
     """The JSON Schema of an admin request body, as ``app/services/bodies.py`` checks it."""
     properties, required = SCHEMAS[name]
+    if name in NULL_MEANS_ABSENT:
+        properties = {k: {"anyOf": [v, {"type": "null"}]} for k, v in properties.items()}
     schema: dict[str, Any] = {
         "type": "object",
         "properties": properties,
@@ -254,14 +260,15 @@ def _service_paths() -> dict[str, Any]:
     }
 
 
-def spec() -> dict[str, Any]:
+def spec(public_url: str | None = None) -> dict[str, Any]:
+    """The document; ``public_url`` (default: this app's RELAY_PUBLIC_URL) is its server."""
     hook_id = [_param("hook_id")]
     actions = {f"action.{name}": action.schema for name, action in registry().items()}
     bodies = {f"body.{name}": body_schema(name) for name in SCHEMAS}
     return {
         "openapi": "3.1.0",
         "info": {"title": "Esqase Relay", "version": __version__},
-        "servers": [{"url": current_app.config["PUBLIC_URL"]}],
+        "servers": [{"url": public_url or current_app.config["PUBLIC_URL"]}],
         "paths": {**_ingest_paths(hook_id), **_admin_paths(hook_id), **_service_paths()},
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},

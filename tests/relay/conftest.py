@@ -1,5 +1,7 @@
 """The relay as production runs it: ``esqase-relay serve`` (gunicorn, gthread workers) in
 its own process, on a free port, over the test run's database and Redis namespace.
+One per session (it takes seconds to boot); each module makes its own hooks, and no
+test that uses it also uses the ``app`` fixture, whose cleaning would delete them.
 
 Framing cases need it: werkzeug's test client hands the app a ready-made body, so
 broken chunks, half-closed bodies and oversized streams only exist between a real
@@ -79,14 +81,19 @@ class LiveRelay:
     def raw(self, request: bytes, *, half_close: bool = False, timeout: float = 20) -> RawResponse:
         """Send ``request`` as bytes on a fresh connection; ``half_close`` shuts our
         sending side right after, as a client that gave up mid-body would. The request
-        should say ``Connection: close``: the answer is read until the server closes."""
+        should say ``Connection: close``: the answer is read until the server closes.
+
+        A server that refuses a body before reading all of it (a 413) closes with bytes
+        still unread, and the kernel may then reset the connection before its answer
+        can be read: that, and only while we were still sending, is status 0."""
+        cut_off = False
         with socket.create_connection(("127.0.0.1", self.port), timeout=timeout) as sock:
             try:
                 sock.sendall(request)
                 if half_close:
                     sock.shutdown(socket.SHUT_WR)
             except (BrokenPipeError, ConnectionResetError):
-                pass  # the server answered and closed before taking it all; read the answer
+                cut_off = True  # the server answered and closed before taking it all
             data = bytearray()
             while True:
                 try:
@@ -96,6 +103,8 @@ class LiveRelay:
                 if not chunk:
                     break
                 data += chunk
+        if not data and cut_off:
+            return RawResponse(0, {}, b"")
         return parse_response(bytes(data))
 
     def new_log(self) -> str:
@@ -106,17 +115,23 @@ class LiveRelay:
         self._log_offset += len(text)
         return text.decode(errors="replace")
 
-    def alarms(self) -> list[str]:
-        """Lines of the new log that show a traceback or a worker error."""
-        return [line for line in self.new_log().splitlines() if LOG_ALARMS.search(line)]
+    def alarms(self) -> str:
+        """The new log, if it shows a traceback or a worker error; else ''."""
+        text = self.new_log()
+        return text if LOG_ALARMS.search(text) else ""
 
 
 def parse_response(data: bytes) -> RawResponse:
-    head, _, body = data.partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    match = re.match(r"HTTP/1\.[01] (\d{3})", lines[0] if lines else "")
-    if match is None:
-        raise AssertionError(f"no HTTP response, got {data[:200]!r}")
+    """The final response in ``data`` (an interim ``100 Continue`` is skipped)."""
+    while True:
+        head, _, body = data.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        match = re.match(r"HTTP/1\.[01] (\d{3})", lines[0] if lines else "")
+        if match is None:
+            raise AssertionError(f"no HTTP response, got {data[:200]!r}")
+        if not match.group(1).startswith("1"):
+            break
+        data = body
     headers = {}
     for line in lines[1:]:
         name, _, value = line.partition(":")
@@ -160,7 +175,7 @@ def _wait_until_up(relay: LiveRelay, timeout: float = 60) -> None:
     raise AssertionError(f"the relay did not come up:\n{relay.log_path.read_text()}")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def live_relay(
     migrated: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveRelay]:
@@ -184,6 +199,12 @@ def live_relay(
         "RELAY_INGEST_RATE_LIMIT": "0",
         # Several test runs share this machine: no gunicorn control socket in ~/.gunicorn.
         "GUNICORN_CMD_ARGS": "--no-control-socket",
+        # Fuzzed connections carry fuzzed base URLs: any call out of this server goes to a
+        # proxy that is not there, never to the address a fuzzer made up.
+        "HTTP_PROXY": "http://127.0.0.1:9",
+        "HTTPS_PROXY": "http://127.0.0.1:9",
+        "ALL_PROXY": "http://127.0.0.1:9",
+        "NO_PROXY": "",
     }
     log_path = tmp / "server.log"
     with open(log_path, "wb") as log:  # the child keeps its own copy

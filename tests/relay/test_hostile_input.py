@@ -358,3 +358,9 @@ def test_a_json_content_type_with_a_broken_parameter_is_not_a_500(relay):
 def test_a_number_with_hundreds_of_digits_is_400_in_plain_words(relay):
     response = _ingest(relay, '{"name": ' + "9" * 200 + "}", "application/json")
     assert "more than 100 digits" in _status(response, 400, "invalid_json")["error"]["message"]
+
+
+def test_a_method_a_url_does_not_take_is_405_with_allow(client):
+    response = client.put("/api/v1/actions")
+    _status(response, 405, "method_not_allowed")
+    assert "GET" in response.headers["Allow"]
