@@ -109,6 +109,6 @@ def test_every_admin_body_operation_points_at_its_schema():
                 )
 
 
-def test_one_route_serves_the_document():
+def test_one_route_serves_the_document(app):
     rules = [r.rule for r in app.url_map.iter_rules() if r.rule.endswith("openapi.json")]
     assert rules == ["/openapi.json"]
