@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Flask
+from gunicorn.http import errors as server_errors
 from gunicorn.http.errors import NoMoreData, ParseException
 from werkzeug.wsgi import get_content_length
 
@@ -38,11 +39,30 @@ from ..errors import BadRequest, RelayError, body_too_large
 STEP = 64 * 1024
 
 
-def framing_broken(detail: str) -> BadRequest:
+# What each of gunicorn's framing errors means, in words a sender can act on (by name:
+# older gunicorn releases lack some of them).
+FRAMING_ERRORS: dict[type[Exception], str] = {
+    getattr(server_errors, name): text
+    for name, text in (
+        ("InvalidChunkSize", "a chunk's size line is not a hexadecimal number"),
+        ("ChunkMissingTerminator", "a chunk does not end where its size says"),
+        ("InvalidChunkExtension", "a chunk extension is malformed"),
+        ("InvalidHeader", "a trailer line is malformed"),
+        ("LimitRequestHeaders", "its trailers are too large"),
+    )
+    if hasattr(server_errors, name)
+}
+
+
+def framing_broken(error: Exception) -> BadRequest:
+    detail = next(
+        (text for kind, text in FRAMING_ERRORS.items() if isinstance(error, kind)),
+        "the server could not take it apart",
+    )
     return BadRequest(
-        "The request body's chunked framing is broken; the body could not be read "
-        f"({detail}). Nothing was accepted: send it again, with a correct "
-        "Transfer-Encoding: chunked body or with a Content-Length instead.",
+        f"The request body's chunked framing is broken; {detail}, so the body could not be "
+        "read. Nothing was accepted: send it again, as a correct Transfer-Encoding: chunked "
+        "body or with a Content-Length instead.",
         code="invalid_framing",
     )
 
@@ -129,7 +149,7 @@ class GuardedInput(io.RawIOBase):
         except NoMoreData:
             raise self._fail(ended_early(self._seen, self._declared)) from None
         except ParseException as exc:
-            raise self._fail(framing_broken(type(exc).__name__)) from None
+            raise self._fail(framing_broken(exc)) from None
         except (OSError, ValueError):
             # A reset connection, or another server's chunk decoder giving up.
             raise self._fail(ended_early(self._seen, self._declared)) from None

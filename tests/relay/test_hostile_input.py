@@ -364,3 +364,10 @@ def test_a_method_a_url_does_not_take_is_405_with_allow(client):
     response = client.put("/api/v1/actions")
     _status(response, 405, "method_not_allowed")
     assert "GET" in response.headers["Allow"]
+
+
+def test_an_admin_json_body_with_an_unknown_charset_parameter_is_read_as_utf8(relay, admin_urls):
+    raw = '{"rotate": ["url"]}'
+    url = "/api/v1/hooks/{hook}/rotate"
+    response = _admin_send(relay, admin_urls, "post", url, raw, "application/json; charset=klingon")
+    _status(response, 200)

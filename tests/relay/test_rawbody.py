@@ -69,6 +69,7 @@ def test_a_broken_chunk_size_is_a_framing_error():
     with pytest.raises(BadRequest) as err:
         GuardedInput(server, declared=None, limit=1000).read()
     assert err.value.code == "invalid_framing"
+    assert "size line is not a hexadecimal number" in err.value.message
 
 
 def test_a_missing_chunk_terminator_is_a_framing_error():
