@@ -22,6 +22,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .dashboard import bp as dashboard_bp
     from .health import bp as health_bp
     from .ingest import bp as ingest_bp
+    from .ingest import rawbody
 
     instance = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("RELAY_INSTANCE_PATH")
     app = Flask(__name__, instance_relative_config=True, instance_path=instance)
@@ -37,6 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     redis_conn.init_app(app)
     metrics.init_app(app)
     errors.init_app(app)
+    rawbody.init_app(app)
 
     app.register_blueprint(ingest_bp)
     app.register_blueprint(admin_bp)

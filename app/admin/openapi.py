@@ -1,16 +1,24 @@
-"""/openapi.json: the public contract, written as data so it can't drift from the routes silently
-(a test compares its paths with the app's URL map)."""
+"""/openapi.json: the public contract, generated from what the code already holds so it
+cannot drift: job statuses from :class:`~app.models.JobStatus`, admin request bodies
+from the schemas the admin API validates with (``app/services/bodies.py``), action
+payloads from the action registry. A test compares its paths with the app's URL map,
+and schemathesis holds the running relay to it.
+
+Served at ``/openapi.json`` by ``app/health.py`` (one route, outside the token-protected
+``/api/v1``, so tools can read it before they have a token).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app
+from flask import current_app
 
 from actions import registry
 
 from .. import __version__
-from . import bp
+from ..models import JobStatus
+from ..services.bodies import SCHEMAS
 
 ERROR = {
     "type": "object",
@@ -27,30 +35,67 @@ ERROR = {
         }
     },
 }
+STATUSES = [status.value for status in JobStatus]
+_TIME = {"type": "string", "format": "date-time"}
+_MAYBE_TIME = {"anyOf": [_TIME, {"type": "null"}]}
 JOB = {
     "type": "object",
     "required": ["id", "status", "action", "created_at", "status_url"],
     "properties": {
         "id": {"type": "string"},
-        "status": {
-            "enum": [
-                "rejected",
-                "queued",
-                "running",
-                "retrying",
-                "succeeded",
-                "failed",
-                "needs_review",
-                "canceled",
-            ]
-        },
+        "status": {"enum": STATUSES},
         "action": {"type": "string"},
-        "created_at": {"type": "string", "format": "date-time"},
+        "created_at": _TIME,
+        "updated_at": _MAYBE_TIME,
+        "finished_at": _MAYBE_TIME,
+        "next_attempt_at": _MAYBE_TIME,
+        "attempt_count": {"type": "integer"},
         "status_url": {"type": "string"},
-        "result": {"type": "object"},
+        "result": {},
         "error": {"type": "object"},
     },
 }
+READY = {
+    "type": "object",
+    "required": ["status", "checks"],
+    "properties": {"status": {"enum": ["ready", "not_ready"]}, "checks": {"type": "object"}},
+}
+REF_JOB = {"$ref": "#/components/schemas/Job"}
+# ``status=`` takes one status or several, comma-separated.
+_ONE_STATUS = "(" + "|".join(STATUSES) + ")"
+STATUS_FILTER = {"type": "string", "pattern": f"^({_ONE_STATUS}(,{_ONE_STATUS})*)?$"}
+ERROR_TEXT = {
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    409: "Conflict",
+    413: "Too large",
+    415: "Unsupported media type",
+    422: "Validation failed",
+    429: "Rate limited",
+}
+# What any request with a body can meet before its view runs (see app/ingest/rawbody.py).
+BODY_ERRORS = (400, 413, 415, 422)
+
+
+# Bodies whose null values mean "not given" (JobFilter.parse drops them before checking).
+NULL_MEANS_ABSENT = {"jobs.filter"}
+
+
+def body_schema(name: str) -> dict[str, Any]:
+    """The JSON Schema of an admin request body, as ``app/services/bodies.py`` checks it."""
+    properties, required = SCHEMAS[name]
+    if name in NULL_MEANS_ABSENT:
+        properties = {k: {"anyOf": [v, {"type": "null"}]} for k, v in properties.items()}
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": properties,
+        "additionalProperties": False,
+    }
+    if required:
+        schema["required"] = list(required)
+    return schema
 
 
 def _resp(desc: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -61,70 +106,89 @@ def _resp(desc: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
 
 
 def _err(*codes: int) -> dict[str, Any]:
-    text = {
-        400: "Bad request",
-        401: "Unauthorized",
-        403: "Forbidden",
-        404: "Not found",
-        409: "Conflict",
-        413: "Too large",
-        415: "Unsupported media type",
-        422: "Validation failed",
-        429: "Rate limited",
-    }
-    return {str(c): _resp(text[c], ERROR) for c in codes}
+    return {str(c): _resp(ERROR_TEXT[c], ERROR) for c in sorted(set(codes))}
 
 
-def _admin(summary: str, ok: int = 200, body: bool = False, errors: tuple[int, ...] = ()) -> dict:
+def _data(schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"type": "object", "required": ["data"], "properties": {"data": schema or {}}}
+
+
+def _admin(
+    summary: str,
+    ok: int = 200,
+    body: str | None = None,
+    errors: tuple[int, ...] = (),
+    data: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    success = _resp("Deleted") if ok == 204 else _resp("OK", _data(data))
     op: dict[str, Any] = {
         "summary": summary,
         "security": [{"bearer": []}],
-        "responses": {str(ok): _resp("OK", {"type": "object"}), **_err(401, *errors)},
+        "responses": {str(ok): success, **_err(401, *errors, *(BODY_ERRORS if body else ()))},
     }
     if body:
-        op["requestBody"] = {"content": {"application/json": {"schema": {"type": "object"}}}}
+        schema = {"$ref": f"#/components/schemas/body.{body}"}
+        op["requestBody"] = {"content": {"application/json": {"schema": schema}}}
     return op
 
 
-def _param(name: str, where: str = "path") -> dict[str, Any]:
-    return {"name": name, "in": where, "required": where == "path", "schema": {"type": "string"}}
+def _param(name: str, where: str = "path", schema: dict[str, Any] | None = None) -> dict:
+    return {
+        "name": name,
+        "in": where,
+        "required": where == "path",
+        "schema": schema or {"type": "string"},
+    }
 
 
-def spec() -> dict[str, Any]:
-    hook_id = [_param("hook_id")]
-    job_filters = [
-        _param(n, "query")
+def _job_filters() -> list[dict[str, Any]]:
+    named = {"status": STATUS_FILTER}
+    return [
+        _param(n, "query", named.get(n))
         for n in ("status", "action", "hook_id", "since", "until", "q", "limit", "cursor")
     ]
-    ingest_body = {
-        "content": {
-            "application/json": {"schema": {"type": "object"}},
-            "application/x-www-form-urlencoded": {"schema": {"type": "object"}},
-            "multipart/form-data": {"schema": {"type": "object"}},
-        }
-    }
-    paths: dict[str, Any] = {
+
+
+def _ingest_paths(hook_id: list[dict[str, Any]]) -> dict[str, Any]:
+    any_object = {"schema": {"type": "object"}}
+    return {
         "/hooks/{hook_id}": {
             "parameters": hook_id,
             "post": {
                 "summary": "Deliver a trigger payload to a hook",
                 "parameters": [_param("wait", "query"), _param("Idempotency-Key", "header")],
-                "requestBody": ingest_body,
+                "requestBody": {
+                    "content": {
+                        "application/json": any_object,
+                        "application/x-www-form-urlencoded": any_object,
+                        "multipart/form-data": any_object,
+                    }
+                },
                 "responses": {
-                    "202": _resp("Accepted and queued", JOB),
-                    "200": _resp("Finished within wait, or an idempotent replay", JOB),
+                    "202": _resp("Accepted and queued", REF_JOB),
+                    "200": _resp("Finished within wait, or an idempotent replay", REF_JOB),
                     **_err(400, 401, 403, 404, 413, 415, 422, 429),
                 },
             },
-            "options": {"summary": "CORS preflight", "responses": {"204": _resp("OK")}},
+            "options": {
+                "summary": "CORS preflight",
+                "responses": {"204": _resp("OK"), **_err(403, 404)},
+            },
         },
         "/hooks/{hook_id}/jobs/{job_id}": {
             "parameters": [*hook_id, _param("job_id")],
             "get": {
                 "summary": "A job's public view",
-                "responses": {"200": _resp("OK", JOB), **_err(404)},
+                "responses": {"200": _resp("OK", REF_JOB), **_err(404)},
             },
         },
+    }
+
+
+def _admin_paths(hook_id: list[dict[str, Any]]) -> dict[str, Any]:
+    job_id = [_param("job_id")]
+    jobs = {"type": "array", "items": REF_JOB}
+    return {
         "/api/v1/actions": {"get": _admin("List actions")},
         "/api/v1/actions/{name}": {
             "parameters": [_param("name")],
@@ -132,79 +196,82 @@ def spec() -> dict[str, Any]:
         },
         "/api/v1/connections": {
             "get": _admin("List connections"),
-            "post": _admin("Create a connection", 201, True, (422,)),
+            "post": _admin("Create a connection", 201, "connection.create"),
         },
         "/api/v1/connections/{conn_id}": {
             "parameters": [_param("conn_id")],
             "get": _admin("A connection", errors=(404,)),
-            "patch": _admin("Change a connection", body=True, errors=(404, 422)),
+            "patch": _admin("Change a connection", body="connection.update", errors=(404,)),
             "delete": _admin("Delete a connection", 204, errors=(404, 409)),
         },
         "/api/v1/connections/{conn_id}/check": {
             "parameters": [_param("conn_id")],
-            "post": _admin("Try the key against Esqase", errors=(404,)),
+            "post": _admin("Try the key against Esqase", errors=(404, 409)),
         },
         "/api/v1/hooks": {
             "get": _admin("List hooks"),
-            "post": _admin("Create a hook", 201, True, (422,)),
+            "post": _admin("Create a hook", 201, "hook.create"),
         },
         "/api/v1/hooks/{hook_id}": {
             "parameters": hook_id,
             "get": _admin("A hook", errors=(404,)),
-            "patch": _admin("Change a hook", body=True, errors=(404, 422)),
+            "patch": _admin("Change a hook", body="hook.update", errors=(404,)),
             "delete": _admin("Delete a hook", 204, errors=(404,)),
         },
         "/api/v1/hooks/{hook_id}/rotate": {
             "parameters": hook_id,
-            "post": _admin("Rotate the hook URL and/or secrets", body=True, errors=(404, 422)),
+            "post": _admin("Rotate the hook URL and/or secrets", body="hook.rotate", errors=(404,)),
         },
         "/api/v1/jobs": {
-            "get": {**_admin("Search the job history", errors=(400,)), "parameters": job_filters}
+            "get": {
+                **_admin("Search the job history", errors=(400,), data=jobs),
+                "parameters": _job_filters(),
+            }
         },
         "/api/v1/jobs/retry": {
-            "post": _admin("Retry every job matching a filter", 202, True, (400,))
+            "post": _admin("Retry every job matching a filter", 202, "jobs.filter")
         },
         "/api/v1/jobs/{job_id}": {
-            "parameters": [_param("job_id")],
-            "get": _admin("A job with attempts and deliveries", errors=(404,)),
+            "parameters": job_id,
+            "get": _admin("A job with attempts and deliveries", errors=(404,), data=REF_JOB),
         },
         "/api/v1/jobs/{job_id}/retry": {
-            "parameters": [_param("job_id")],
-            "post": _admin("Retry a job", 202, errors=(404, 409)),
+            "parameters": job_id,
+            "post": _admin("Retry a job", 202, errors=(404, 409), data=REF_JOB),
         },
         "/api/v1/jobs/{job_id}/cancel": {
-            "parameters": [_param("job_id")],
-            "post": _admin("Cancel a job", errors=(404, 409)),
+            "parameters": job_id,
+            "post": _admin("Cancel a job", errors=(404, 409), data=REF_JOB),
         },
+    }
+
+
+def _service_paths() -> dict[str, Any]:
+    return {
         "/healthz": {"get": {"summary": "Process is up", "responses": {"200": _resp("OK")}}},
         "/readyz": {
             "get": {
                 "summary": "SQL and Redis answer",
-                "responses": {"200": _resp("Ready"), "503": _resp("Not ready", ERROR)},
+                "responses": {"200": _resp("Ready", READY), "503": _resp("Not ready", READY)},
             }
         },
         "/metrics": {"get": {"summary": "Prometheus metrics", "responses": {"200": _resp("OK")}}},
         "/openapi.json": {"get": {"summary": "This document", "responses": {"200": _resp("OK")}}},
     }
-    schemas = {name: action.schema for name, action in registry().items()}
+
+
+def spec(public_url: str | None = None) -> dict[str, Any]:
+    """The document; ``public_url`` (default: this app's RELAY_PUBLIC_URL) is its server."""
+    hook_id = [_param("hook_id")]
+    actions = {f"action.{name}": action.schema for name, action in registry().items()}
+    bodies = {f"body.{name}": body_schema(name) for name in SCHEMAS}
     return {
         "openapi": "3.1.0",
         "info": {"title": "Esqase Relay", "version": __version__},
-        "servers": [{"url": current_app.config["PUBLIC_URL"]}],
-        "paths": paths,
+        "servers": [{"url": public_url or current_app.config["PUBLIC_URL"]}],
+        "paths": {**_ingest_paths(hook_id), **_admin_paths(hook_id), **_service_paths()},
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {
-                "Error": ERROR,
-                "Job": JOB,
-                **{f"action:{k}": v for k, v in schemas.items()},
-            },
+            "schemas": {"Error": ERROR, "Job": JOB, **bodies, **actions},
         },
     }
-
-
-@bp.get("/openapi.json")
-def openapi() -> Response:
-    from flask import jsonify
-
-    return jsonify(spec())

@@ -3,18 +3,22 @@
 JSON must be an object. Form-encoded and multipart bodies become
 ``{name: [values...]}`` (repeated keys are how forms send lists); uploaded
 files are noted by name but not relayed, since Esqase takes no files here.
+
+The bytes come whole or not at all (``rawbody`` guards the stream: framing,
+truncation, the size limit); what they say is parsed strictly (``strictjson``,
+``forms``): a body that cannot be read exactly as sent is refused, never guessed at.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from flask import Request
 
-from ..errors import BadRequest, UnsupportedMediaType
+from ..errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
 from ..text import NotText, check_text
+from . import forms, strictjson
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 JSON_TYPES = ("application/json",)
@@ -31,14 +35,16 @@ def media_type(request: Request) -> str:
     return (request.mimetype or "").lower()
 
 
+def is_json(mtype: str) -> bool:
+    return mtype in JSON_TYPES or mtype.endswith("+json")
+
+
 def read_body(request: Request) -> Body:
     mtype = media_type(request)
-    if mtype in JSON_TYPES or mtype.endswith("+json"):
+    if is_json(mtype):
         return Body("json", _json_object(request.get_data(cache=True)))
     if mtype in FORM_TYPES:
-        fields = request.form.to_dict(flat=False)
-        _text(fields)
-        return Body("form", fields, tuple(sorted(request.files.keys())))
+        return _form(mtype, request.mimetype_params, request.get_data(cache=True))
     if not mtype and not request.get_data(cache=True):
         return Body("json", {})
     shown = mtype or "none"
@@ -51,30 +57,48 @@ def read_body(request: Request) -> Body:
     )
 
 
-def _no_constants(name: str) -> float:
-    raise ValueError(f"{name} is not a number JSON allows")
+def _form(mtype: str, params: dict[str, str], raw: bytes) -> Body:
+    try:
+        if mtype == "multipart/form-data":
+            fields, files = forms.multipart(raw, params.get("boundary"))
+        else:
+            fields, files = forms.urlencoded(raw, _charset(params.get("charset"))), ()
+    except forms.TooManyFields as exc:
+        raise PayloadTooLarge(
+            f"The form body cannot be read{exc.why}. Send fewer fields.", code="too_many_fields"
+        ) from None
+    except forms.NotForm as exc:
+        raise BadRequest(
+            f"The form body cannot be read{exc.why}. Send the form again as UTF-8 "
+            "application/x-www-form-urlencoded or multipart/form-data, or send JSON.",
+            code="invalid_form",
+        ) from None
+    _text(fields)
+    return Body("form", fields, files)
 
 
-def _finite(text: str) -> float:
-    value = float(text)
-    if value in (float("inf"), float("-inf")):
-        raise ValueError(f"the number {text[:20]} is too large")
-    return value
+def _charset(declared: str | None) -> str:
+    encoding = forms.codec(declared)
+    if encoding is None:
+        raise UnsupportedMediaType(
+            f"charset {declared!r} is not one a form can be sent in here. Send the form as "
+            "UTF-8 (charset=utf-8, or no charset at all).",
+            code="unsupported_charset",
+        )
+    return encoding
 
 
 def _json_object(raw: bytes) -> dict[str, Any]:
     if not raw.strip():
         return {}
     try:
-        value = json.loads(raw, parse_constant=_no_constants, parse_float=_finite)
-    except json.JSONDecodeError as exc:
-        raise _invalid(f" at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
-    except UnicodeDecodeError:
-        raise _invalid(": it is not valid UTF-8 text") from None
-    except RecursionError:
-        raise _invalid(": it is nested too deeply") from None
-    except ValueError as exc:  # NaN/Infinity, or an integer with thousands of digits
-        raise _invalid(f": {exc}") from None
+        value = strictjson.loads(raw)
+    except strictjson.NotJSON as exc:
+        raise BadRequest(
+            f"The body is not valid JSON{exc.why}. Check for a missing quote or comma, or "
+            "send the data as form fields instead.",
+            code="invalid_json",
+        ) from None
     if not isinstance(value, dict):
         raise BadRequest(
             f'The JSON body must be an object like {{"email": "..."}}, '
@@ -83,14 +107,6 @@ def _json_object(raw: bytes) -> dict[str, Any]:
         )
     _text(value)
     return value
-
-
-def _invalid(why: str) -> BadRequest:
-    return BadRequest(
-        f"The body is not valid JSON{why}. Check for a missing quote or comma, or send the "
-        "data as form fields instead.",
-        code="invalid_json",
-    )
 
 
 def _text(value: Any) -> None:
