@@ -197,6 +197,7 @@ def live_relay(
         "RELAY_QUEUE_PREFIX": f"{run}-",
         # Fuzzing sends thousands of requests to a few hooks: 429s would hide the rest.
         "RELAY_INGEST_RATE_LIMIT": "0",
+        "RELAY_MAX_WAIT_SECONDS": "1",  # ?wait=1e9 is clamped, not refused: keep it short
         # Several test runs share this machine: no gunicorn control socket in ~/.gunicorn.
         "GUNICORN_CMD_ARGS": "--no-control-socket",
         # Fuzzed connections carry fuzzed base URLs: any call out of this server goes to a

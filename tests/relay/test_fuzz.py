@@ -518,7 +518,6 @@ def _signature(secret: str, msg_id: str, timestamp: str, body: bytes) -> str:
     return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
 
 
-@pytest.mark.xfail(strict=False, reason="fixed in lifecycle branch")
 @fuzz(150)
 @given(data=st.data())
 def test_fuzz_signed_hook_signature_headers(live_relay, targets, data):
@@ -537,10 +536,6 @@ def test_fuzz_signed_hook_signature_headers(live_relay, targets, data):
     check(live_relay, sent)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="fixed in lifecycle branch: Webhook.verify decodes and parses the body itself",
-)
 @fuzz(150)
 @given(data=st.data())
 def test_fuzz_signed_hook_bodies(live_relay, targets, data):
