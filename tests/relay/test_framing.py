@@ -142,14 +142,16 @@ def test_a_form_shorter_than_its_content_length_is_400(live_relay, hooks):
     _error(live_relay.raw(request, half_close=True), 400, "body_incomplete")
 
 
-def test_a_chunked_body_over_the_limit_is_413_and_never_a_job(live_relay, hooks):
+def test_a_chunked_body_over_the_limit_is_413_and_only_a_refusal_in_the_history(live_relay, hooks):
     conn = live_relay.connection()
     hook = live_relay.hook("leads.create", conn)
     big = json.dumps({**LEAD, "lastName": "x" * (1 << 20)}).encode()
     response = live_relay.raw(_chunked_head(hook["path"]) + _chunked(big, 8192))
     assert response.status == 413, response.body[:300]
     assert "256 KiB" in response.json()["error"]["message"]
-    assert _jobs(live_relay, hook["id"]) == []
+    [job] = _jobs(live_relay, hook["id"])
+    assert job["status"] == "rejected"  # kept so a person sees why, never run
+    assert "x" * 1000 not in json.dumps(job)  # and the oversized body is not kept
 
 
 def test_a_chunked_body_one_byte_over_the_limit_is_413(live_relay, hooks):
