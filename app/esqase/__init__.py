@@ -1,6 +1,7 @@
 """The Esqase API client and its error tree (see :mod:`app.esqase.errors`)."""
 
-from .client import RESOURCES, Call, CallJournal, CallLog, EsqaseClient, Page
+from .calls import Call, CallJournal, CallLog
+from .client import RESOURCES, EsqaseClient, Page
 from .errors import ApiError, EsqaseError, NotSent, SentNoAnswer, TransportError
 
 __all__ = [

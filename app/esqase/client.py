@@ -10,32 +10,18 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 
+from .calls import UNREADABLE, Call, CallJournal
 from .errors import ApiError, NotSent, SentNoAnswer
 
 RESOURCES = ("contacts", "matters", "leads", "practice-areas", "matter-types")
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 # A Retry-After beyond a day is a server bug, not a plan; waiting longer would strand the job.
 MAX_RETRY_AFTER = 86_400.0
-# Call.error of a 2xx whose body could not be read: the call happened, its record is unknown.
-UNREADABLE = "the answer could not be read"
-
-
-@dataclass(frozen=True)
-class Call:
-    """One HTTP call as the job history records it: no headers, no body, no key."""
-
-    method: str
-    path: str
-    status: int | None
-    duration_ms: int
-    error: str | None = None
-    # False only when the request provably never left (connect failed).
-    sent: bool = True
 
 
 @dataclass(frozen=True)
@@ -44,28 +30,6 @@ class Page:
     limit: int
     offset: int
     total: int
-
-
-class CallJournal(Protocol):
-    """Where a client reports its calls: told before a request leaves (so a caller can
-    persist "a create is about to go", or refuse it by raising), and after each call."""
-
-    def before_send(self, method: str, path: str, body: Any) -> None: ...
-
-    def record(self, call: Call) -> None: ...
-
-
-class CallLog:
-    """A journal that only keeps the calls, in order: for scripts and tests."""
-
-    def __init__(self) -> None:
-        self.calls: list[Call] = []
-
-    def before_send(self, method: str, path: str, body: Any) -> None:
-        return None
-
-    def record(self, call: Call) -> None:
-        self.calls.append(call)
 
 
 class EsqaseClient:
