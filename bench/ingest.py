@@ -1,57 +1,112 @@
-"""What an accepted delivery costs at the edge, relative to the framework's floor.
+"""Ingest as users feel it: the relay under ``esqase-relay serve`` against the floor app.
 
-Baseline: ``GET /healthz`` through the same test client (routing, the app
-context, JSON out). Then a JSON delivery, a form delivery (unflatten +
-coercion), and a rejected one (validation with every problem explained, plus
-the history row). Ratios are per request, in this process.
+Both are served by the same gunicorn command line (the floor's is the relay's,
+read from /proc after ``serve`` exec'd it, with only the port and the app
+swapped), both on one private Redis, both loaded by wrk posting the schema's
+example lead. Relay and floor alternate at each concurrency so a machine that
+gets busier halfway through skews both alike. Printed: req/s, p50 and p99 for
+each, and relay/floor ratios. The per-hook rate limit is off (it would
+measure the limit).
 """
 
 from __future__ import annotations
 
-import statistics
-import time
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from .env import relay
+from . import loadgen
+from .harness import (
+    DB_NAMES,
+    LEAD,
+    WORK,
+    Proc,
+    Relay,
+    available_dbs,
+    database,
+    free_port,
+    private_redis,
+    served_relay,
+    wait_http,
+)
+from .report import Table, ms, ratio, section, show
+from .settings import SETTINGS
 
-N = 400
-ROUNDS = 3
-LEAD = {
-    "type": "PERSON",
-    "firstName": "Jane",
-    "lastName": "Doe",
-    "email": "jane@example.com",
-    "value": "HIGH",
-}
+
+def floor_argv(relay: Relay, port: int) -> list[str]:
+    """The relay's gunicorn command line with the floor's port and app spec."""
+    argv = relay.proc.cmdline()
+    out, skip = [], False
+    for i, arg in enumerate(argv):
+        if skip:
+            skip = False
+            continue
+        if arg in ("--bind", "-b"):
+            out += [arg, f"127.0.0.1:{port}"]
+            skip = True
+        elif arg.startswith("--bind="):
+            out.append(f"--bind=127.0.0.1:{port}")
+        elif i == len(argv) - 1:
+            out.append("bench.floor:create_app()")  # gunicorn's APP_MODULE comes last
+        else:
+            out.append(arg)
+    return out
 
 
-def per_request(fn: Callable[[], object]) -> float:
-    samples = []
-    for _ in range(ROUNDS):
-        started = time.perf_counter()
-        for _ in range(N):
-            fn()
-        samples.append((time.perf_counter() - started) / N)
-    return statistics.median(samples)
+@contextmanager
+def floor_app(relay: Relay, redis_url: str) -> Iterator[str]:
+    port = free_port()
+    env = {**relay.env, "BENCH_REDIS_URL": redis_url, "BENCH_FLOOR_QUEUE": "floor"}
+    proc = Proc("floor-web", floor_argv(relay, port), env, WORK.new("floor-web"))
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_http(f"{url}/healthz", proc)
+        yield f"{url}/hooks/floor"
+    finally:
+        proc.stop()
+
+
+def measure(url: str, connections: int) -> loadgen.Load:
+    loadgen.post_json(url, LEAD, connections, SETTINGS.warmup)
+    return loadgen.post_json(url, LEAD, connections, SETTINGS.duration)
 
 
 def main() -> None:
-    with relay() as bench:
-        path = bench.hook("leads.create")
-        client = bench.app.test_client()
-        cases: dict[str, Callable[[], object]] = {
-            "GET /healthz (baseline)": lambda: client.get("/healthz"),
-            "JSON delivery, accepted": lambda: client.post(path, json=LEAD),
-            "form delivery, accepted": lambda: client.post(path, data=LEAD),
-            "invalid delivery, rejected": lambda: client.post(
-                path, json={"type": "PERSON", "emial": "x", "value": "huge"}
-            ),
-        }
-        for fn in cases.values():
-            fn()  # warm-up
-        timings = {name: per_request(fn) for name, fn in cases.items()}
-    base = timings["GET /healthz (baseline)"]
-    print(f"ingest: {N} requests x {ROUNDS} rounds, median per request, ratio to baseline")
-    print(f"  (baseline here: {base * 1e6:.0f} us per request)")
-    for name, seconds in timings.items():
-        print(f"  {name:<28} x{seconds / base:6.2f}")
+    section("ingest: relay (esqase-relay serve) vs floor app, same gunicorn command line")
+    table = Table(
+        f"ingest, {loadgen.tool()} -t{SETTINGS.wrk_threads}, {SETTINGS.duration:g} s per run "
+        f"after {SETTINGS.warmup:g} s warm-up, POST the example lead (JSON)",
+        "database|conns|relay req/s|floor req/s|relay/floor|relay p50|relay p99|floor p50|"
+        "floor p99|p99 relay/floor",
+    )
+    with private_redis() as redis_url:
+        for db in available_dbs(SETTINGS.dbs):
+            with database(db) as db_url, served_relay(db_url, redis_url) as relay:
+                # Nothing drains the queue here, so the base URL is never called.
+                _, hook_url = relay.hook(relay.connection("http://127.0.0.1:9"))
+                with floor_app(relay, redis_url) as floor_url:
+                    if not table.notes:
+                        table.note("relay: " + " ".join(relay.proc.cmdline()[1:]))
+                    for c in SETTINGS.concurrency:
+                        _compare(table, DB_NAMES[db], c, hook_url, floor_url)
+    table.note("floor: the same command line, app bench.floor:create_app() on its own port")
+    show(table)
+
+
+def _compare(table: Table, db: str, c: int, hook_url: str, floor_url: str) -> None:
+    r = measure(hook_url, c)
+    f = measure(floor_url, c)
+    table.add(
+        db,
+        c,
+        r.rps,
+        f.rps,
+        ratio(r.rps, f.rps),
+        ms(r.p50_ms),
+        ms(r.p99_ms),
+        ms(f.p50_ms),
+        ms(f.p99_ms),
+        ratio(r.p99_ms, f.p99_ms),
+    )
+    for name, load in (("relay", r), ("floor", f)):
+        if load.errors:
+            table.note(f"{db} c{c}: {load.errors} {name} answers were errors or non-2xx")
