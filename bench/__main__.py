@@ -11,6 +11,7 @@ import platform
 import time
 
 from .harness import WORK, loadavg
+from .machine import CORES, Meter
 from .report import TABLES
 from .settings import SETTINGS
 
@@ -27,18 +28,31 @@ MODULES = {
 
 def main() -> None:
     started = time.monotonic()
-    print(f"make bench: {platform.node()}, {platform.python_version()}, load {loadavg()}")
+    print(f"make bench: Python {platform.python_version()}, {CORES} cores, load {loadavg()}")
+    unknown = [name for name in SETTINGS.only if name not in MODULES]
+    if unknown:
+        raise SystemExit(f"unknown section {unknown[0]!r}; use {', '.join(MODULES)}")
+    busy: list[str] = []
     try:
         for name in SETTINGS.only:
-            if name not in MODULES:
-                raise SystemExit(f"unknown section {name!r}; use {', '.join(MODULES)}")
+            meter = Meter().start()
             importlib.import_module(f".{MODULES[name]}", __package__).main()
+            wall, ours, others = meter.stop()
+            line = (
+                f"{name}: {wall:.0f} s; bench processes used {ours:.2f} cores, "
+                f"other processes {others:.2f} of {CORES}"
+            )
+            busy.append(line + ("  <- disturbed: rerun when quiet" if others > 0.25 else ""))
+            print(f"({line})", flush=True)
     finally:
         WORK.cleanup()
     print("\n\n==== summary " + "=" * 60)
     for table in TABLES:
         print("\n" + table.render())
-    print(f"\n(all sections: {time.monotonic() - started:.0f} s, load average now {loadavg()})")
+    print("\nmachine, per section (CPU time of all processes minus ours, /proc/stat):")
+    for line in busy:
+        print(f"  {line}")
+    print(f"(all sections: {time.monotonic() - started:.0f} s, load average now {loadavg()})")
 
 
 if __name__ == "__main__":

@@ -15,13 +15,11 @@ from .drains import Drain, one_call_args, relay_drain, rq_drain
 from .harness import (
     DB_NAMES,
     RELAY,
-    History,
     Relay,
     available_dbs,
-    database,
     private_redis,
+    relay_on,
     run,
-    served_relay,
     upstream,
 )
 from .report import Table, ratio, section, show
@@ -48,13 +46,9 @@ def main() -> None:
     )
     with private_redis() as redis_url:
         for db in available_dbs(SETTINGS.dbs):
-            with database(db) as db_url, served_relay(db_url, redis_url) as relay:
-                history = History(db_url)
-                try:
-                    for latency in SETTINGS.latencies_ms:
-                        _at_latency(relay, history, redis_url, DB_NAMES[db], latency, drains, scale)
-                finally:
-                    history.dispose()
+            with relay_on(db, redis_url) as relay:
+                for latency in SETTINGS.latencies_ms:
+                    _at_latency(relay, redis_url, DB_NAMES[db], latency, drains, scale)
     show(drains)
     if scale.rows:
         if any(row[4] == NOT_AVAILABLE for row in scale.rows):
@@ -64,7 +58,6 @@ def main() -> None:
 
 def _at_latency(
     relay: Relay,
-    history: History,
     redis_url: str,
     db: str,
     latency: int,
@@ -74,7 +67,7 @@ def _at_latency(
     n = SETTINGS.drain_jobs if latency == 0 else SETTINGS.slow_jobs
     seconds = latency / 1000
     with upstream(latency) as up:
-        one = relay_drain(relay, history, up, n, seconds)
+        one = relay_drain(relay, up, n, seconds)
         call = rq_drain(redis_url, n, "one_call", *one_call_args(up))
         noop = rq_drain(redis_url, n, "noop")
         drains.add(
@@ -93,5 +86,5 @@ def _at_latency(
         if "--processes" not in run([RELAY, "worker", "--help"], relay.env).stdout:
             scale.add(db, f"{latency} ms", n, _rate(one), NOT_AVAILABLE, "-")
             return
-        many = relay_drain(relay, history, up, n, seconds, ("--processes", str(SETTINGS.processes)))
+        many = relay_drain(relay, up, n, seconds, ("--processes", str(SETTINGS.processes)))
         scale.add(db, f"{latency} ms", n, _rate(one), _rate(many), ratio(many.rate, one.rate))

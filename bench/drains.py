@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from . import rqjobs
-from .harness import LEAD, ROOT, WORK, History, Proc, Relay, post_leads
+from .harness import LEAD, ROOT, WORK, Proc, Relay, post_leads
 
 POLL = 0.25
 
@@ -39,7 +39,6 @@ class Drain:
 
 def relay_drain(
     relay: Relay,
-    history: History,
     upstream_url: str,
     n: int,
     latency_s: float,
@@ -58,14 +57,14 @@ def relay_drain(
             if not worker.alive():
                 raise RuntimeError(f"the relay worker exited early:\n{worker.tail()}")
             time.sleep(POLL)
-            done = history.finished(hook_id)
+            done = relay.history.finished(hook_id)
             for mark in rss_marks:
                 if done >= mark and mark not in rss:
                     rss[mark] = worker.rss_mb()
         wall = time.monotonic() - worker.started
     finally:
         worker.stop()
-    ok, span = history.finish_span(hook_id)
+    ok, span = relay.history.finish_span(hook_id)
     return Drain(ok, n, span, wall, rss)
 
 

@@ -344,95 +344,6 @@ def upstream(latency_ms: float) -> Iterator[str]:
         proc.stop()
 
 
-# -- the relay ------------------------------------------------------------------------------
-
-
-@dataclass
-class Relay:
-    """A served relay (``esqase-relay serve``) and the admin calls a benchmark needs."""
-
-    proc: Proc
-    url: str
-    env: dict[str, str]
-    db_url: str
-    admin: httpx.Client = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.admin = httpx.Client(
-            base_url=self.url, headers={"Authorization": f"Bearer {ADMIN}"}, timeout=30
-        )
-
-    def connection(self, base_url: str, name: str = "bench firm") -> str:
-        body = {"name": name, "api_key": "bench-key-0000", "base_url": base_url}
-        response = self.admin.post("/api/v1/connections", json=body)
-        response.raise_for_status()
-        return str(response.json()["data"]["id"])
-
-    def hook(self, connection_id: str, action: str = "leads.create") -> tuple[str, str]:
-        """(hook id, hook URL)."""
-        body = {"name": "bench hook", "action": action, "connection_id": connection_id}
-        response = self.admin.post("/api/v1/hooks", json=body)
-        response.raise_for_status()
-        data = response.json()["data"]
-        return str(data["id"]), str(data["url"])
-
-    def worker(self, name: str, *args: str) -> Proc:
-        return Proc(name, [RELAY, "worker", *args], self.env, WORK.new(name))
-
-
-@contextmanager
-def served_relay(db_url: str, redis_url: str) -> Iterator[Relay]:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = relay_env(db_url, redis_url, RELAY_PUBLIC_URL=url)
-    proc = Proc(
-        "relay-web",
-        [RELAY, "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env,
-        WORK.new("relay-web"),
-    )
-    try:
-        wait_http(f"{url}/healthz", proc)
-        relay = Relay(proc, url, env, db_url)
-        yield relay
-        relay.admin.close()
-    finally:
-        proc.stop()
-
-
-# -- load helpers ---------------------------------------------------------------------------
-
-
-def post_leads(hook_url: str, n: int, concurrency: int = 8, body: dict | None = None) -> list[str]:
-    """``n`` accepted deliveries (every answer must be a 202), as fast as the relay takes them."""
-    ids: list[str] = []
-    lock = threading.Lock()
-    counter = iter(range(n))
-    failures: list[str] = []
-
-    def post() -> None:
-        with httpx.Client(timeout=60) as client:
-            while True:
-                with lock:
-                    if next(counter, None) is None or failures:
-                        return
-                response = client.post(hook_url, json=body or LEAD)
-                with lock:
-                    if response.status_code != 202:
-                        failures.append(f"{response.status_code} {response.text[:300]}")
-                    else:
-                        ids.append(response.json()["id"])
-
-    threads = [threading.Thread(target=post) for _ in range(concurrency)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    if failures:
-        raise RuntimeError(f"a delivery was not accepted: {failures[0]}")
-    return ids
-
-
 # -- reading the history --------------------------------------------------------------------
 
 
@@ -479,6 +390,110 @@ def _as_time(value: Any) -> datetime:
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)
+
+
+# -- the relay ------------------------------------------------------------------------------
+
+
+@dataclass
+class Relay:
+    """A served relay (``esqase-relay serve``) and the admin calls a benchmark needs."""
+
+    proc: Proc
+    url: str
+    env: dict[str, str]
+    db_url: str
+    admin: httpx.Client = field(init=False)
+    history: History = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.admin = httpx.Client(
+            base_url=self.url, headers={"Authorization": f"Bearer {ADMIN}"}, timeout=30
+        )
+        self.history = History(self.db_url)
+
+    def close(self) -> None:
+        self.admin.close()
+        self.history.dispose()
+
+    def connection(self, base_url: str, name: str = "bench firm") -> str:
+        body = {"name": name, "api_key": "bench-key-0000", "base_url": base_url}
+        response = self.admin.post("/api/v1/connections", json=body)
+        response.raise_for_status()
+        return str(response.json()["data"]["id"])
+
+    def hook(self, connection_id: str, action: str = "leads.create") -> tuple[str, str]:
+        """(hook id, hook URL)."""
+        body = {"name": "bench hook", "action": action, "connection_id": connection_id}
+        response = self.admin.post("/api/v1/hooks", json=body)
+        response.raise_for_status()
+        data = response.json()["data"]
+        return str(data["id"]), str(data["url"])
+
+    def worker(self, name: str, *args: str) -> Proc:
+        return Proc(name, [RELAY, "worker", *args], self.env, WORK.new(name))
+
+
+@contextmanager
+def relay_on(db: str, redis_url: str) -> Iterator[Relay]:
+    """A fresh database of kind ``db`` (sqlite, pg) and a relay serving it."""
+    with database(db) as db_url, served_relay(db_url, redis_url) as relay:
+        yield relay
+
+
+@contextmanager
+def served_relay(db_url: str, redis_url: str) -> Iterator[Relay]:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = relay_env(db_url, redis_url, RELAY_PUBLIC_URL=url)
+    proc = Proc(
+        "relay-web",
+        [RELAY, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env,
+        WORK.new("relay-web"),
+    )
+    try:
+        wait_http(f"{url}/healthz", proc)
+        relay = Relay(proc, url, env, db_url)
+        try:
+            yield relay
+        finally:
+            relay.close()
+    finally:
+        proc.stop()
+
+
+# -- load helpers ---------------------------------------------------------------------------
+
+
+def post_leads(hook_url: str, n: int, concurrency: int = 8, body: dict | None = None) -> list[str]:
+    """``n`` accepted deliveries (every answer must be a 202), as fast as the relay takes them."""
+    ids: list[str] = []
+    lock = threading.Lock()
+    counter = iter(range(n))
+    failures: list[str] = []
+
+    def post() -> None:
+        with httpx.Client(timeout=60) as client:
+            while True:
+                with lock:
+                    if next(counter, None) is None or failures:
+                        return
+                response = client.post(hook_url, json=body or LEAD)
+                with lock:
+                    if response.status_code != 202:
+                        failures.append(f"{response.status_code} {response.text[:300]}")
+                    else:
+                        ids.append(response.json()["id"])
+
+    threads = [threading.Thread(target=post) for _ in range(concurrency)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if failures:
+        raise RuntimeError(f"a delivery was not accepted: {failures[0]}")
+    return ids
 
 
 def loadavg() -> str:

@@ -22,10 +22,9 @@ from .harness import (
     Proc,
     Relay,
     available_dbs,
-    database,
     free_port,
     private_redis,
-    served_relay,
+    relay_on,
     wait_http,
 )
 from .report import Table, ms, ratio, section, show
@@ -80,7 +79,7 @@ def main() -> None:
     )
     with private_redis() as redis_url:
         for db in available_dbs(SETTINGS.dbs):
-            with database(db) as db_url, served_relay(db_url, redis_url) as relay:
+            with relay_on(db, redis_url) as relay:
                 # Nothing drains the queue here, so the base URL is never called.
                 _, hook_url = relay.hook(relay.connection("http://127.0.0.1:9"))
                 with floor_app(relay, redis_url) as floor_url:

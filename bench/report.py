@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -51,8 +52,11 @@ def section(name: str) -> None:
     print(f"\n== {name}   (load average {loadavg()})", flush=True)
 
 
+_NUMBER = re.compile(r"^[<>~+-]?[\d.,]+ ?(ms|s|x|MB|%)?$")
+
+
 def _numeric(c: str) -> bool:
-    return bool(c) and (c[0].isdigit() or c[0] in "x<>~-") and c not in ("-",)
+    return bool(_NUMBER.match(c))
 
 
 def _cell(value: object) -> str:
