@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import platform
+import signal
 import time
 
 from .harness import WORK, loadavg
@@ -26,7 +27,14 @@ MODULES = {
 }
 
 
+def _interrupted(signum: int, _frame: object) -> None:
+    # Our servers and workers run in sessions of their own: a SIGTERM must unwind the
+    # ``finally`` blocks that stop them, as Ctrl-C does.
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _interrupted)
     started = time.monotonic()
     print(f"make bench: Python {platform.python_version()}, {CORES} cores, load {loadavg()}")
     unknown = [name for name in SETTINGS.only if name not in MODULES]

@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from . import rqjobs
-from .harness import LEAD, ROOT, WORK, Proc, Relay, post_leads
+from .harness import LEAD, ROOT, WORK, Memory, Proc, Relay, post_leads
 
 POLL = 0.25
 
@@ -26,7 +26,7 @@ class Drain:
     wanted: int
     span: float  # seconds from first to last completion
     wall: float  # seconds from starting the worker to the last completion seen
-    rss: dict[int, tuple[float, float, int]] = field(default_factory=dict)
+    memory: dict[int, Memory] = field(default_factory=dict)
 
     @property
     def rate(self) -> float:
@@ -43,13 +43,13 @@ def relay_drain(
     n: int,
     latency_s: float,
     worker_args: tuple[str, ...] = (),
-    rss_marks: tuple[int, ...] = (),
+    memory_marks: tuple[int, ...] = (),
 ) -> Drain:
     """Queue ``n`` leads on a new hook, then start one ``esqase-relay worker`` and wait."""
     hook_id, hook_url = relay.hook(relay.connection(upstream_url))
     post_leads(hook_url, n)
     worker = relay.worker("relay-worker", *worker_args)
-    rss: dict[int, tuple[float, float, int]] = {}
+    memory: dict[int, Memory] = {}
     deadline = time.monotonic() + 120 + n * (0.1 + latency_s)
     done = 0
     try:
@@ -58,14 +58,14 @@ def relay_drain(
                 raise RuntimeError(f"the relay worker exited early:\n{worker.tail()}")
             time.sleep(POLL)
             done = relay.history.finished(hook_id)
-            for mark in rss_marks:
-                if done >= mark and mark not in rss:
-                    rss[mark] = worker.rss_mb()
+            for mark in memory_marks:
+                if done >= mark and mark not in memory:
+                    memory[mark] = worker.memory()
         wall = time.monotonic() - worker.started
     finally:
         worker.stop()
     ok, span = relay.history.finish_span(hook_id)
-    return Drain(ok, n, span, wall, rss)
+    return Drain(ok, n, span, wall, memory)
 
 
 def rq_drain(redis_url: str, n: int, func: str, *args: object) -> Drain:

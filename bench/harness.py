@@ -128,17 +128,31 @@ class Proc:
         raw = Path(f"/proc/{self.pid}/cmdline").read_bytes()
         return [part.decode() for part in raw.split(b"\0") if part]
 
-    def rss_mb(self) -> tuple[float, float, int]:
-        """(this process, its descendants, how many descendants), VmRSS in MB."""
-        own = _vmrss_kb(self.pid)
+    def memory(self) -> Memory:
         kids = _descendants(self.pid)
-        return own / 1024, sum(_vmrss_kb(k) for k in kids) / 1024, len(kids)
+        return Memory(
+            rss_mb=_kb(self.pid, "status", "VmRSS:") / 1024,
+            children_rss_mb=sum(_kb(k, "status", "VmRSS:") for k in kids) / 1024,
+            children=len(kids),
+            pss_mb=sum(_kb(p, "smaps_rollup", "Pss:") for p in (self.pid, *kids)) / 1024,
+        )
 
 
-def _vmrss_kb(pid: int) -> int:
+@dataclass(frozen=True)
+class Memory:
+    """VmRSS of a process and of its descendants; PSS of them all together, which counts
+    pages a fork shares with its parent once instead of twice."""
+
+    rss_mb: float
+    children_rss_mb: float
+    children: int
+    pss_mb: float
+
+
+def _kb(pid: int, file: str, field: str) -> int:
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(f"/proc/{pid}/{file}").read_text().splitlines():
+            if line.startswith(field):
                 return int(line.split()[1])
     except OSError:
         pass

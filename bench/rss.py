@@ -29,19 +29,30 @@ def main() -> None:
     n = SETTINGS.rss_jobs
     section(f"worker RSS over {n:,} jobs")
     table = Table(
-        f"worker RSS (VmRSS, MB) after k of {n:,} jobs, one process",
-        "database|after jobs|worker MB|children MB|children|total MB|total vs first job",
+        f"worker memory after k of {n:,} jobs, one esqase-relay worker process",
+        "database|after jobs|worker RSS|children RSS|children|total PSS|PSS vs first poll",
     )
     with private_redis() as redis_url:
         for db in available_dbs(SETTINGS.rss_dbs):
             with relay_on(db, redis_url) as relay, upstream(0) as up:
-                drain = relay_drain(relay, up, n, 0.0, rss_marks=marks(n))
-            first = sum(drain.rss[1][:2]) if 1 in drain.rss else 0.0
-            for mark, (own, kids, count) in sorted(drain.rss.items()):
-                total = own + kids
-                table.add(DB_NAMES[db], mark, own, kids, count, total, f"{total - first:+.1f} MB")
+                drain = relay_drain(relay, up, n, 0.0, memory_marks=marks(n))
+            first = drain.memory[1].pss_mb if 1 in drain.memory else 0.0
+            for mark, m in sorted(drain.memory.items()):
+                table.add(
+                    DB_NAMES[db],
+                    mark,
+                    _mb(m.rss_mb),
+                    _mb(m.children_rss_mb),
+                    m.children,
+                    _mb(m.pss_mb),
+                    f"{m.pss_mb - first:+.1f} MB",
+                )
             if not drain.complete:
                 table.note(f"{db}: only {drain.jobs} of {n} jobs succeeded")
-    table.note("children: RQ's scheduler process, started by the worker (with_scheduler)")
-    table.note("marks are read at the first poll (every 0.25 s) after the count is reached")
+    table.note("children: RQ's scheduler, a fork of the worker (with_scheduler); PSS counts")
+    table.note("the pages they share once. Read at the first poll (0.25 s) past each count.")
     show(table)
+
+
+def _mb(value: float) -> str:
+    return f"{value:.1f} MB"

@@ -41,15 +41,15 @@ class Settings:
     wrk_threads: int = _int("BENCH_WRK_THREADS", 2)
     # drain: jobs per run at 0 ms upstream latency, and at the slow latency.
     drain_jobs: int = _int("BENCH_DRAIN_JOBS", 2000)
-    slow_jobs: int = _int("BENCH_SLOW_JOBS", 200)
+    slow_jobs: int = _int("BENCH_SLOW_JOBS", 100)
     latencies_ms: tuple[int, ...] = tuple(int(x) for x in _list("BENCH_LATENCIES_MS", "0,100"))
     processes: int = _int("BENCH_PROCESSES", 4)
-    # rss: one worker's memory after 1,000 and after this many jobs.
-    rss_jobs: int = _int("BENCH_RSS_JOBS", 10000)
+    # rss: one worker's memory after 1,000 and after this many jobs (the goal: 10,000).
+    rss_jobs: int = _int("BENCH_RSS_JOBS", 3000)
     rss_dbs: tuple[str, ...] = field(default_factory=lambda: _list("BENCH_RSS_DBS", "sqlite"))
     # fairness: a backlog on connection A, then one job on connection B.
     backlog: int = _int("BENCH_BACKLOG", 5000)
-    fairness_timeout: float = _float("BENCH_FAIRNESS_TIMEOUT", 60)
+    fairness_timeout: float = _float("BENCH_FAIRNESS_TIMEOUT", 30)
     fairness_dbs: tuple[str, ...] = field(default_factory=lambda: _list("BENCH_FAIRNESS_DBS", "pg"))
     # history: seeded rows in PostgreSQL, then searches and a purge of about 60% of them.
     history_rows: int = _int("BENCH_HISTORY_ROWS", 100_000)
