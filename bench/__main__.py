@@ -12,7 +12,7 @@ import signal
 import time
 
 from .harness import WORK, loadavg
-from .machine import CORES, Meter
+from .machine import CORES, Meter, wait_quiet
 from .report import TABLES
 from .settings import SETTINGS
 
@@ -43,6 +43,9 @@ def main() -> None:
     busy: list[str] = []
     try:
         for name in SETTINGS.only:
+            if SETTINGS.wait_quiet:
+                others = wait_quiet(SETTINGS.wait_quiet)
+                print(f"\n(other processes use {others:.2f} cores as {name} starts)")
             meter = Meter().start()
             importlib.import_module(f".{MODULES[name]}", __package__).main()
             wall, ours, others = meter.stop()

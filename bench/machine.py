@@ -44,3 +44,16 @@ class Meter:
         ours = _ours() - self.ours0
         others = max(0.0, _busy() - self.busy0 - ours)
         return wall, ours / wall, others / wall
+
+
+def wait_quiet(max_wait: float, threshold: float = 0.2, window: float = 5.0) -> float:
+    """Wait (at most ``max_wait`` s) for a ``window`` in which other processes used under
+    ``threshold`` cores; returns what they used in the last window. Call it between
+    sections, when none of ours are running."""
+    deadline = time.monotonic() + max_wait
+    while True:
+        meter = Meter().start()
+        time.sleep(window)
+        _, _, others = meter.stop()
+        if others < threshold or time.monotonic() >= deadline:
+            return others

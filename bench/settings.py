@@ -55,6 +55,8 @@ class Settings:
     history_rows: int = _int("BENCH_HISTORY_ROWS", 100_000)
     # cli: runs per command (the median is printed).
     cli_runs: int = _int("BENCH_CLI_RUNS", 5)
+    # Before each section, wait up to this many seconds for other processes to go quiet.
+    wait_quiet: float = _float("BENCH_WAIT_QUIET", 0)
     # Keep logs and temp files (printed path) instead of deleting them.
     keep: bool = os.environ.get("BENCH_KEEP", "") not in ("", "0")
 
