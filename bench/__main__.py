@@ -48,10 +48,10 @@ def main() -> None:
                 print(f"\n(other processes use {others:.2f} cores as {name} starts)")
             meter = Meter().start()
             importlib.import_module(f".{MODULES[name]}", __package__).main()
-            wall, ours, others = meter.stop()
+            wall, ours, pg, others = meter.stop()
             line = (
-                f"{name}: {wall:.0f} s; bench processes used {ours:.2f} cores, "
-                f"other processes {others:.2f} of {CORES}"
+                f"{name}: {wall:.0f} s; cores used: bench {ours:.2f}, PostgreSQL server "
+                f"{pg:.2f}, other processes {others:.2f} (of {CORES})"
             )
             busy.append(line + ("  <- disturbed: rerun when quiet" if others > 0.25 else ""))
             print(f"({line})", flush=True)
@@ -60,7 +60,7 @@ def main() -> None:
     print("\n\n==== summary " + "=" * 60)
     for table in TABLES:
         print("\n" + table.render())
-    print("\nmachine, per section (CPU time of all processes minus ours, /proc/stat):")
+    print("\nmachine, per section (/proc/stat; 'other' is everything but us and PostgreSQL):")
     for line in busy:
         print(f"  {line}")
     print(f"(all sections: {time.monotonic() - started:.0f} s, load average now {loadavg()})")
