@@ -3,9 +3,10 @@
 Both are served by the same gunicorn command line (the floor's is the relay's,
 read from /proc after ``serve`` exec'd it, with only the port and the app
 swapped), both on one private Redis, both loaded by wrk posting the schema's
-example lead. Relay and floor alternate at each concurrency so a machine that
-gets busier halfway through skews both alike. Printed: req/s, p50 and p99 for
-each, and relay/floor ratios. The per-hook rate limit is off (it would
+example lead. Relay and floor alternate, round after round, at each
+concurrency, so a machine that gets busier halfway through skews both alike;
+medians over the rounds are printed (req/s, p50, p99), and the relay/floor
+ratios with the lowest and highest round's. The per-hook rate limit is off (it would
 measure the limit).
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from statistics import median
 
 from . import loadgen
 from .harness import (
@@ -27,7 +29,7 @@ from .harness import (
     relay_on,
     wait_http,
 )
-from .report import Table, ms, ratio, section, show
+from .report import Table, ms, section, show
 from .settings import SETTINGS
 
 
@@ -64,16 +66,12 @@ def floor_app(relay: Relay, redis_url: str) -> Iterator[str]:
         proc.stop()
 
 
-def measure(url: str, connections: int) -> loadgen.Load:
-    loadgen.post_json(url, LEAD, connections, SETTINGS.warmup)
-    return loadgen.post_json(url, LEAD, connections, SETTINGS.duration)
-
-
 def main() -> None:
     section("ingest: relay (esqase-relay serve) vs floor app, same gunicorn command line")
     table = Table(
-        f"ingest, {loadgen.tool()} -t{SETTINGS.wrk_threads}, {SETTINGS.duration:g} s per run "
-        f"after {SETTINGS.warmup:g} s warm-up, POST the example lead (JSON)",
+        f"ingest, {loadgen.tool()} -t{SETTINGS.wrk_threads}: median of {SETTINGS.rounds} rounds "
+        f"of {SETTINGS.duration:g} s per app (ratio: median, lowest-highest round), "
+        "POST the example lead (JSON)",
         "database|conns|relay req/s|floor req/s|relay/floor|relay p50|relay p99|floor p50|"
         "floor p99|p99 relay/floor",
     )
@@ -92,20 +90,41 @@ def main() -> None:
 
 
 def _compare(table: Table, db: str, c: int, hook_url: str, floor_url: str) -> None:
-    r = measure(hook_url, c)
-    f = measure(floor_url, c)
+    """Rounds of relay then floor; medians of each figure and of the per-round ratios."""
+    for url in (hook_url, floor_url):
+        loadgen.post_json(url, LEAD, c, SETTINGS.warmup)
+    pairs = [
+        (
+            loadgen.post_json(hook_url, LEAD, c, SETTINGS.duration),
+            loadgen.post_json(floor_url, LEAD, c, SETTINGS.duration),
+        )
+        for _ in range(SETTINGS.rounds)
+    ]
+    relay, floor = [r for r, _ in pairs], [f for _, f in pairs]
+    rps = [r.rps / f.rps for r, f in pairs]
+    p99 = [r.p99_ms / f.p99_ms for r, f in pairs if f.p99_ms]
     table.add(
         db,
         c,
-        r.rps,
-        f.rps,
-        ratio(r.rps, f.rps),
-        ms(r.p50_ms),
-        ms(r.p99_ms),
-        ms(f.p50_ms),
-        ms(f.p99_ms),
-        ratio(r.p99_ms, f.p99_ms),
+        median(r.rps for r in relay),
+        median(f.rps for f in floor),
+        _spread(rps),
+        ms(median(r.p50_ms for r in relay)),
+        ms(median(r.p99_ms for r in relay)),
+        ms(median(f.p50_ms for f in floor)),
+        ms(median(f.p99_ms for f in floor)),
+        _spread(p99),
     )
-    for name, load in (("relay", r), ("floor", f)):
-        if load.errors:
-            table.note(f"{db} c{c}: {load.errors} {name} answers were errors or non-2xx")
+    for name, loads in (("relay", relay), ("floor", floor)):
+        errors = sum(load.errors for load in loads)
+        if errors:
+            table.note(f"{db} c{c}: {errors} {name} answers were errors or non-2xx")
+
+
+def _spread(ratios: list[float]) -> str:
+    """The median ratio, and the lowest and highest round's."""
+    if not ratios:
+        return "-"
+    if len(ratios) == 1:
+        return f"{ratios[0]:.2f}x"
+    return f"{median(ratios):.2f}x ({min(ratios):.2f}-{max(ratios):.2f})"

@@ -34,8 +34,10 @@ class Settings:
     pg_url: str = os.environ.get(
         "BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
     )
-    # ingest: seconds per wrk run (after a short warm-up), and the two concurrencies.
-    duration: float = _float("BENCH_DURATION", 10)
+    # ingest: rounds of (relay, floor) runs of this many seconds each, after one warm-up
+    # run of each; medians are printed, so one burst of a neighbour's work moves little.
+    rounds: int = _int("BENCH_ROUNDS", 3)
+    duration: float = _float("BENCH_DURATION", 5)
     warmup: float = _float("BENCH_WARMUP", 2)
     concurrency: tuple[int, ...] = tuple(int(c) for c in _list("BENCH_CONCURRENCY", "4,16"))
     wrk_threads: int = _int("BENCH_WRK_THREADS", 2)
