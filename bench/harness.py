@@ -130,23 +130,26 @@ class Proc:
 
     def memory(self) -> Memory:
         kids = _descendants(self.pid)
+        everyone = (self.pid, *kids)
+        private = ("Private_Clean:", "Private_Dirty:")
         return Memory(
             rss_mb=_kb(self.pid, "status", "VmRSS:") / 1024,
             children_rss_mb=sum(_kb(k, "status", "VmRSS:") for k in kids) / 1024,
             children=len(kids),
-            pss_mb=sum(_kb(p, "smaps_rollup", "Pss:") for p in (self.pid, *kids)) / 1024,
+            private_mb=sum(_kb(p, "smaps_rollup", f) for p in everyone for f in private) / 1024,
         )
 
 
 @dataclass(frozen=True)
 class Memory:
-    """VmRSS of a process and of its descendants; PSS of them all together, which counts
-    pages a fork shares with its parent once instead of twice."""
+    """VmRSS of a process and of its descendants, and the memory private to them all
+    (USS: what they hold that no other process maps). Not PSS: PSS moves when other
+    processes on the machine map or unmap the same libraries, and this machine is shared."""
 
     rss_mb: float
     children_rss_mb: float
     children: int
-    pss_mb: float
+    private_mb: float
 
 
 def _kb(pid: int, file: str, field: str) -> int:

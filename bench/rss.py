@@ -30,13 +30,13 @@ def main() -> None:
     section(f"worker RSS over {n:,} jobs")
     table = Table(
         f"worker memory after k of {n:,} jobs, one esqase-relay worker process",
-        "database|after jobs|worker RSS|children RSS|children|total PSS|PSS vs first poll",
+        "database|after jobs|worker RSS|children RSS|children|private, all|private vs first poll",
     )
     with private_redis() as redis_url:
         for db in available_dbs(SETTINGS.rss_dbs):
             with relay_on(db, redis_url) as relay, upstream(0) as up:
                 drain = relay_drain(relay, up, n, 0.0, memory_marks=marks(n))
-            first = drain.memory[1].pss_mb if 1 in drain.memory else 0.0
+            first = drain.memory[1].private_mb if 1 in drain.memory else 0.0
             for mark, m in sorted(drain.memory.items()):
                 table.add(
                     DB_NAMES[db],
@@ -44,13 +44,14 @@ def main() -> None:
                     _mb(m.rss_mb),
                     _mb(m.children_rss_mb),
                     m.children,
-                    _mb(m.pss_mb),
-                    f"{m.pss_mb - first:+.1f} MB",
+                    _mb(m.private_mb),
+                    f"{m.private_mb - first:+.1f} MB",
                 )
             if not drain.complete:
                 table.note(f"{db}: only {drain.jobs} of {n} jobs succeeded")
-    table.note("children: RQ's scheduler, a fork of the worker (with_scheduler); PSS counts")
-    table.note("the pages they share once. Read at the first poll (0.25 s) past each count.")
+    table.note("children: RQ's scheduler, a fork of the worker (with_scheduler). private: USS")
+    table.note("of worker and children (smaps_rollup Private_*), what a leak would grow.")
+    table.note("Read at the first poll (0.25 s) past each count.")
     show(table)
 
 
