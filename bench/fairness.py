@@ -56,6 +56,8 @@ def _measure(relay: Relay, up: str) -> tuple[object, ...]:
         with httpx.Client(timeout=30) as client:
             sent = client.post(url_b, json=LEAD)
             started = time.monotonic()
+            if sent.status_code != 202:
+                raise RuntimeError(f"B's delivery was not accepted: {sent.status_code} {sent.text}")
             done_before = relay.history.finished(hook_a)
             status_url = sent.json()["status_url"]
             status = ""
