@@ -143,8 +143,8 @@ class Proc:
 @dataclass(frozen=True)
 class Memory:
     """VmRSS of a process and of its descendants, and the memory private to them all
-    (USS: what they hold that no other process maps). Not PSS: PSS moves when other
-    processes on the machine map or unmap the same libraries, and this machine is shared."""
+    (USS: what no other process maps). A fork's RSS counts the pages it still shares
+    with its parent; USS shows them when copy-on-write makes them private to each."""
 
     rss_mb: float
     children_rss_mb: float
