@@ -49,16 +49,20 @@ class Workdir:
     """One temp folder per ``make bench`` run: process logs, SQLite files, Redis dir."""
 
     def __init__(self) -> None:
-        self.path = Path(tempfile.mkdtemp(prefix="relay-bench-"))
+        self.path: Path | None = None  # made on first use: importing bench leaves nothing
         self._n = 0
 
     def new(self, name: str) -> Path:
+        if self.path is None:
+            self.path = Path(tempfile.mkdtemp(prefix="relay-bench-"))
         self._n += 1
         path = self.path / f"{self._n:02d}-{name}"
         path.mkdir()
         return path
 
     def cleanup(self) -> None:
+        if self.path is None:
+            return
         if SETTINGS.keep:
             print(f"(logs kept in {self.path})")
         else:
