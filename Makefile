@@ -23,7 +23,14 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# wrk from Debian's packages when missing (bench/loadgen.py falls back to asyncio without it).
+# Sections and sizes: BENCH_ONLY, BENCH_DBS, BENCH_HISTORY_ROWS, ... (bench/settings.py).
 bench: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get install -y -q wrk >/dev/null 2>&1 || \
+	  { $$SUDO apt-get update -q >/dev/null 2>&1 && $$SUDO apt-get install -y -q wrk >/dev/null 2>&1; } || \
+	  echo "wrk could not be installed: the load falls back to bench/loadgen.py's asyncio client"; }
 	$(BIN)/python -m bench
 
 clean:
