@@ -79,9 +79,7 @@ def test_linking_a_candidate_succeeds_the_job_with_that_record(relay, look_alike
     assert len(relay.esqase.records("leads")) == 2  # nothing was created
 
 
-def test_linking_a_record_esqase_does_not_have_is_refused_and_changes_nothing(
-    relay, look_alikes
-):
+def test_linking_a_record_esqase_does_not_have_is_refused_and_changes_nothing(relay, look_alikes):
     response = _resolve(relay, look_alikes, action="link", record_id="lead_no_such_record")
     assert response.status_code == 422
     error = response.get_json()["error"]
