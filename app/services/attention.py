@@ -92,32 +92,32 @@ def _jobs(session: Session, *where: Any) -> int:
     return int(session.scalar(select(func.count()).select_from(Job).where(*where)) or 0)
 
 
+def _pairs(session: Session, query: Any) -> dict[Any, Any]:
+    return {key: value for key, value in session.execute(query)}
+
+
 def rising_rejections(session: Session, now: datetime) -> list[HookRejections]:
     """Rejected jobs finish as they arrive, so ``finished_at`` is their arrival time too."""
     since = now - REJECTION_WINDOW
     least = max(1, int(current_app.config["ALERT_REJECTIONS"]))
-    rejected = dict(
-        session.execute(
-            select(Job.hook_id, func.count())
-            .where(Job.status == JobStatus.REJECTED, Job.finished_at >= since)
-            .group_by(Job.hook_id)
-            .having(func.count() >= least)
-        ).tuples()
+    rejected = _pairs(
+        session,
+        select(Job.hook_id, func.count())
+        .where(Job.status == JobStatus.REJECTED, Job.finished_at >= since)
+        .group_by(Job.hook_id)
+        .having(func.count() >= least),
     )
     if not rejected:
         return []
     ids = list(rejected)
-    totals = dict(
-        session.execute(
-            select(Job.hook_id, func.count())
-            .where(Job.hook_id.in_(ids), Job.created_at >= since)
-            .group_by(Job.hook_id)
-        ).tuples()
+    totals = _pairs(
+        session,
+        select(Job.hook_id, func.count())
+        .where(Job.hook_id.in_(ids), Job.created_at >= since)
+        .group_by(Job.hook_id),
     )
-    names = dict(
-        session.execute(
-            select(Hook.id, Hook.name).where(Hook.id.in_(ids), Hook.deleted_at.is_(None))
-        ).tuples()
+    names = _pairs(
+        session, select(Hook.id, Hook.name).where(Hook.id.in_(ids), Hook.deleted_at.is_(None))
     )
     found = []
     for hook_id in sorted(ids):
