@@ -29,6 +29,12 @@ def _resolve(relay, job_id, headers=None, **body):
     )
 
 
+@pytest.fixture(autouse=True)
+def no_waiting(app):
+    """Retries due at once: these tests are about what a person decides, not the clock."""
+    app.config["RETRY_SCHEDULE"] = (0, 0, 0)
+
+
 @pytest.fixture
 def look_alikes(relay):
     """A lost create with an identical lead made by hand meanwhile: two candidates."""
