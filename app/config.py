@@ -47,6 +47,13 @@ DEFAULTS: dict[str, Any] = {
     # Reverse proxies in front of the web app whose X-Forwarded-* headers are trusted
     # (0: none). Behind one load balancer, 1.
     "PROXY_HOPS": 0,
+    # Signed alert.* events (app/alerts): where to, signed with what (whsec_; None: derived
+    # from RELAY_SECRET_KEY, see app/alerts/signing.py), checked how often, and how many
+    # rejections in an hour (and more than half of its deliveries) make a hook's alert.
+    "ALERT_URL": None,
+    "ALERT_SECRET": None,
+    "ALERT_INTERVAL": 30,
+    "ALERT_REJECTIONS": 10,
 }
 
 
@@ -93,10 +100,18 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
         "JOB_TIMEOUT",
         "PROXY_HOPS",
         "MAX_WAITERS",
+        "ALERT_INTERVAL",
+        "ALERT_REJECTIONS",
     ):
         app.config[key] = int(app.config[key])
     app.config["RECONCILE_DELAY"] = float(app.config["RECONCILE_DELAY"])
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
     app.config["PUBLIC_URL"] = str(app.config["PUBLIC_URL"]).rstrip("/")
+    app.config["ALERT_URL"] = str(app.config["ALERT_URL"] or "").strip() or None
+    app.config["ALERT_SECRET"] = str(app.config["ALERT_SECRET"] or "").strip() or None
+    if app.config["ALERT_SECRET"]:
+        from .alerts.signing import check_secret
+
+        check_secret(app.config["ALERT_SECRET"])  # at start-up, not at the first alert
     if app.config["SECRET_KEY"] is not None:
         app.config["SECRET_KEY"] = str(app.config["SECRET_KEY"])

@@ -1,4 +1,4 @@
-"""Tables: connections, hooks, jobs, attempts, callback events, deliveries, tokens.
+"""Tables: connections, hooks, jobs, attempts, callback events, deliveries, tokens, alerts.
 
 States are ``str`` Enums stored as plain strings so the history stays
 readable in any SQL client and migrations don't fight native enum types.
@@ -178,6 +178,8 @@ class Job(Base):
         UniqueConstraint("hook_id", "idempotency_key", name="uq_jobs_hook_idempotency"),
         Index("ix_jobs_status_next", "status", "next_attempt_at"),
         Index("ix_jobs_hook_created", "hook_id", "created_at"),
+        # The attention counts: failed in the last day, rejected in the last hour.
+        Index("ix_jobs_status_finished", "status", "finished_at"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("job"))
@@ -191,8 +193,11 @@ class Job(Base):
     idempotency_key: Mapped[str | None] = mapped_column(String(255), nullable=True)
     # SHA-256 of the prepared input: the same key with a different body is refused.
     input_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    # The job whose stored body this one replayed through the hook's current rules.
-    replay_of: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
+    # The job whose stored body this one replayed through the hook's current rules. Unique:
+    # a delivery is replayed once (a second click must not make a second record).
+    replay_of: Mapped[str | None] = mapped_column(
+        String(40), nullable=True, index=True, unique=True
+    )
     # How a person settled it: {"kind", "by", "at", ...} (link, discard, confirm_create).
     resolution: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     attempts_made: Mapped[int] = mapped_column(Integer, default=0)
@@ -234,6 +239,8 @@ class CallbackEvent(Base):
     status: Mapped[str] = mapped_column(String(20), default=EventStatus.PENDING)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     attempts_made: Mapped[int] = mapped_column(Integer, default=0)
+    # attempts_made when a person last asked to redeliver: each redelivery gets the schedule.
+    budget_start: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = _ts()
 
@@ -265,3 +272,23 @@ class AdminToken(Base):
     created_at: Mapped[datetime] = _ts()
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AlertCondition(Base):
+    """One condition worth a person's attention (:mod:`app.alerts`), keyed by what it is
+    about; ``event_id`` names the alert of its current opening, delivered once."""
+
+    __tablename__ = "alert_conditions"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    type: Mapped[str] = mapped_column(String(60))
+    open: Mapped[bool] = mapped_column(Boolean)
+    opened_at: Mapped[datetime] = _ts()
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    event_id: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20), default=EventStatus.PENDING)
+    attempts_made: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -1,6 +1,6 @@
 """The worker process: RQ on queues ``relay`` and ``callbacks``, with the scheduler,
-plus two daemon threads: one keeps this process's liveness key fresh, one runs
-the sweeper.
+plus daemon threads: one keeps this process's liveness key fresh, one runs the
+sweeper, and (with RELAY_ALERT_URL) one evaluates alerts.
 
 It ends only on SIGTERM/SIGINT (RQ's warm shutdown; a second signal is cold).
 Redis or the database going away for any length of time is ridden out: see
@@ -32,6 +32,7 @@ from flask import Flask, current_app
 from rq.exceptions import StopRequested
 from rq.serializers import JSONSerializer
 
+from .alerts import check_once
 from .jobs import liveness
 from .jobs.sweeper import sweep_once
 from .outage import DATABASE, REDIS, REDIS_DOWN, Backoff, Outage, describe, outage_of
@@ -92,10 +93,13 @@ def background(app: Flask) -> list[Periodic]:
     """Heartbeat and sweeper on separate threads: a slow sweep must never let this
     worker's own liveness key lapse while it is busy."""
     cfg = app.config
-    return [
+    threads = [
         Periodic(app, "relay-heartbeat", cfg["WORKER_TTL"] / 3, _beat),
         Periodic(app, "relay-sweeper", float(cfg["SWEEP_INTERVAL"]), _sweep),
     ]
+    if cfg["ALERT_URL"]:  # one worker per round sends them (app.alerts, a Redis lock)
+        threads.append(Periodic(app, "relay-alerts", float(cfg["ALERT_INTERVAL"]), check_once))
+    return threads
 
 
 def build_worker(app: Flask, name: str | None = None) -> RelayWorker:

@@ -80,7 +80,7 @@ BODY_ERRORS = (400, 413, 415, 422)
 
 
 # Bodies whose null values mean "not given" (JobFilter.parse drops them before checking).
-NULL_MEANS_ABSENT = {"jobs.filter"}
+NULL_MEANS_ABSENT = {"jobs.filter", "jobs.replay"}
 
 
 def body_schema(name: str) -> dict[str, Any]:
@@ -237,11 +237,32 @@ def _admin_paths(hook_id: list[dict[str, Any]]) -> dict[str, Any]:
         },
         "/api/v1/jobs/{job_id}/retry": {
             "parameters": job_id,
-            "post": _admin("Retry a job", 202, errors=(404, 409), data=REF_JOB),
+            "post": _admin("Retry a job", 202, "job.retry", errors=(404, 409), data=REF_JOB),
         },
         "/api/v1/jobs/{job_id}/cancel": {
             "parameters": job_id,
             "post": _admin("Cancel a job", errors=(404, 409), data=REF_JOB),
+        },
+        **_review_paths(job_id),
+        "/api/v1/attention": {"get": _admin("What needs a person: the console's header count")},
+    }
+
+
+def _review_paths(job_id: list[dict[str, Any]]) -> dict[str, Any]:
+    """A person's decisions on one job. Resolving may answer 202 (recheck, or a composite
+    action running on from a linked step) and replaying 200 (the replay was ignored)."""
+    resolve = _admin("Resolve a job waiting for review", 200, "job.resolve", (404, 409), REF_JOB)
+    resolve["responses"]["202"] = _resp("Queued to run (recheck, or the rest of a composite)")
+    replay = _admin("Replay a rejected or failed job as a new job", 202, None, (404, 409, 422))
+    replay["responses"]["200"] = _resp("Replayed, and ignored (not a submission)")
+    bulk = _admin("Replay every rejected (or failed) job matching a filter", 202, "jobs.replay")
+    return {
+        "/api/v1/jobs/replay": {"post": bulk},
+        "/api/v1/jobs/{job_id}/resolve": {"parameters": job_id, "post": resolve},
+        "/api/v1/jobs/{job_id}/replay": {"parameters": job_id, "post": replay},
+        "/api/v1/jobs/{job_id}/redeliver": {
+            "parameters": job_id,
+            "post": _admin("Send the job's last callback again", 202, errors=(404, 409)),
         },
     }
 

@@ -73,9 +73,15 @@ def _iso_utc(moment: datetime) -> str:
     return text.replace("+00:00", "Z")
 
 
-def build_body(event_type: str, data: dict[str, Any], occurred_at: datetime) -> bytes:
-    """Compact JSON; ASCII-escaped so any string (even a lone surrogate) encodes."""
-    payload = {"type": event_type, "timestamp": _iso_utc(occurred_at), "data": data}
+def build_body(
+    event_type: str, data: dict[str, Any], occurred_at: datetime, text: str | None = None
+) -> bytes:
+    """Compact JSON; ASCII-escaped so any string (even a lone surrogate) encodes. ``text``
+    (alerts) is a top-level sentence, where a Slack incoming webhook reads its message."""
+    payload: dict[str, Any] = {"type": event_type, "timestamp": _iso_utc(occurred_at)}
+    if text is not None:
+        payload["text"] = text
+    payload["data"] = data
     return json.dumps(payload, separators=(",", ":")).encode("ascii")
 
 
@@ -89,6 +95,7 @@ def deliver(
     data: dict[str, Any],
     timestamp: datetime,
     occurred_at: datetime | None = None,
+    text: str | None = None,
 ) -> DeliveryResult:
     """POST one signed callback; never raises for network or destination problems.
 
@@ -117,7 +124,7 @@ def deliver(
     except InvalidCallbackURL as exc:
         return failed(f"invalid callback URL: {exc}", retryable=False)
 
-    body = build_body(event_type, data, occurred_at or timestamp)
+    body = build_body(event_type, data, occurred_at or timestamp, text)
     try:
         headers = sign_headers(secret, event_id, timestamp, body)
     except InvalidSecret as exc:

@@ -85,11 +85,13 @@ def _conclude(event: CallbackEvent, number: int, url: str, result: DeliveryResul
     """Record the delivery and settle the event in one transaction: a crash between
     the two would otherwise redeliver an event already delivered."""
     schedule = current_app.config["CALLBACK_RETRY_SCHEDULE"]
+    tries = number - (event.budget_start or 0)  # a redelivery starts the schedule again
     next_at: datetime | None = None
+    delay = 0
     if result.ok:
         status, outcome = EventStatus.DELIVERED, "delivered"
-    elif result.retryable and number <= len(schedule):
-        delay = schedule[number - 1]
+    elif result.retryable and tries <= len(schedule):
+        delay = schedule[tries - 1]
         status, outcome = EventStatus.PENDING, "retrying"
         next_at = utcnow() + timedelta(seconds=delay)
     else:
@@ -114,5 +116,5 @@ def _conclude(event: CallbackEvent, number: int, url: str, result: DeliveryResul
             .values(status=status, next_attempt_at=next_at)
         )
     if status == EventStatus.PENDING:
-        enqueue_event(event.id, attempt=number, delay=schedule[number - 1])
+        enqueue_event(event.id, attempt=number, delay=delay)
     return outcome

@@ -44,9 +44,15 @@ def jobs_show(job_id: str) -> None:
 
 @jobs_group.command("retry")
 @click.argument("job_id")
-def jobs_retry(job_id: str) -> None:
+@click.option(
+    "--confirm-create",
+    is_flag=True,
+    help="For a create waiting for review: you checked Esqase and it is not there; send it.",
+)
+def jobs_retry(job_id: str, confirm_create: bool) -> None:
     from ..services import jobs as svc
+    from .review import by
 
     with session() as s:
-        job = svc.retry(s, job_id)
+        job = svc.retry(s, job_id, confirm_create=confirm_create, by=by())
     click.echo(f"{job.id} queued again")

@@ -10,7 +10,7 @@
     a person:  retry    failed | needs_review | canceled ─▶ queued
                         (a create in needs_review only with confirm_create)
                cancel   queued | retrying | needs_review ─▶ canceled
-               resolve  needs_review ─▶ succeeded (link the record) | canceled (discard)
+               resolve  needs_review ─▶ succeeded | queued (link: a composite runs on) | canceled
 
 Each transition is one conditional UPDATE (or the INSERT that creates the job)
 returning the row it moved, or nothing when the job was not where the
@@ -56,6 +56,7 @@ from .preconditions import attempt_in_flight, current
 # Machines' clocks differ a little; RQ's scheduler rounds due times up to whole seconds.
 CLOCK_SLACK = 1.0
 REVIEW = (JobStatus.NEEDS_REVIEW,)
+Fields = dict[str, Any]
 
 
 def _move(s: Session, job_id: str, *where: Any, **values: Any) -> Job | None:
@@ -100,9 +101,9 @@ def accept(hook: Hook, arrival: Arrival) -> Accepted:
     return Accepted(job, replayed=False, same_body=True)
 
 
-def reject(hook: Hook, received: dict[str, Any], error: dict[str, Any]) -> str:
+def reject(hook: Hook, received: Fields, error: Fields, replay_of: str | None = None) -> str:
     """Keep a refused delivery in the history, so a person can see why a sender failed."""
-    return _final(hook, JobStatus.REJECTED, received=received, error=error).id
+    return _final(hook, JobStatus.REJECTED, received=received, error=error, replay_of=replay_of).id
 
 
 def ignore(hook: Hook, received: dict[str, Any], reason: str) -> Job:
@@ -111,9 +112,8 @@ def ignore(hook: Hook, received: dict[str, Any], reason: str) -> Job:
 
 
 def _final(hook: Hook, status: JobStatus, **values: Any) -> Job:
-    job = _new(hook, status, finished_at=utcnow(), **values)
     with get_db().session() as s:
-        s.add(job)
+        s.add(job := _new(hook, status, finished_at=utcnow(), **values))
     return job
 
 
@@ -212,8 +212,7 @@ def release(
         budget_start = s.scalar(select(Job.budget_start).where(Job.id == job_id))
         if budget_start is None:
             return None
-        calls = (row.calls if row else None) or []
-        cfg = current_app.config
+        cfg, calls = current_app.config, (row.calls if row else None) or []
         outcome = judge_lost_attempt(
             calls, why, attempt - budget_start, cfg["RETRY_SCHEDULE"], cfg["RECONCILE_DELAY"]
         )
@@ -240,10 +239,8 @@ def retry(
     A create waiting for review may already exist upstream: only ``confirm_create`` (a
     person checked Esqase) sends it again, and ``recheck`` only reads Esqase for it."""
     with transaction(job_id) as (s, effects):
-        allowed = REVIEW if recheck else RETRYABLE_STATUSES
-        job = current(
-            s, job_id, allowed, "checked again" if recheck else "retried", "not_retryable"
-        )
+        verb, allowed = ("checked again", REVIEW) if recheck else ("retried", RETRYABLE_STATUSES)
+        job = current(s, job_id, allowed, verb, "not_retryable")
         values: dict[str, Any] = {"status": JobStatus.QUEUED, "budget_start": Job.attempts_made}
         if recheck:
             values["resolution"] = _resolution("recheck", by)
@@ -269,16 +266,19 @@ def cancel(job_id: str, *, by: str | None = None) -> Job:
     return job
 
 
-def resolve(job_id: str, record: dict[str, Any] | None, *, by: str | None = None) -> Job:
-    """A person settled a create waiting for review: they found its record in Esqase (the
-    job succeeded, with that record), or decided it should not reach Esqase (``None``)."""
+def resolve(job_id: str, record: Fields | None, *, by: str | None = None, steps: Any = None) -> Job:
+    """A person settled a create in review: its record is in Esqase (succeeded with it, or a
+    composite action runs on from ``steps``), or it should not reach Esqase (``None``)."""
     with transaction(job_id) as (s, effects):
         job = current(s, job_id, REVIEW, "resolved", "not_resolvable")
         if record is None:
             job = _decide(s, job, **_ended(JobStatus.CANCELED, "discarded", by))
         else:
             ended = _ended(JobStatus.SUCCEEDED, "linked", by, record_id=record.get("id"))
-            job = _decide(s, job, result=record, error=None, **ended)
+            if steps is not None:  # it runs on from there, with a fresh retry budget
+                ended.update(status=JobStatus.QUEUED, finished_at=None, checkpoint=steps)
+                ended["budget_start"], effects.run = Job.attempts_made, (job.attempts_made, 0.0)
+            job = _decide(s, job, result=None if steps else record, error=None, **ended)
         _settled(s, effects, job)
     return job
 

@@ -127,10 +127,12 @@ def _client(conn: Connection | None, journal: AttemptJournal) -> EsqaseClient:
 
 
 def _reconciled(journal: AttemptJournal) -> dict[str, Any] | None:
-    """How the relay settled a create whose answer was lost: found it in Esqase."""
+    """How the relay settled a create whose answer was lost: found it in Esqase (``after``
+    a person's decision, such as their "check again", which is kept with who made it)."""
     if not journal.reconciled:
         return None
-    return {"kind": "reconciled", "by": "relay", "records": journal.reconciled}
+    settled = {"kind": "reconciled", "by": "relay", "records": journal.reconciled}
+    return {**settled, "after": journal.claim.resolution} if journal.claim.resolution else settled
 
 
 def error_body(exc: BaseException | None, outcome: Outcome) -> dict[str, Any] | None:

@@ -58,6 +58,14 @@ ROTATE = {
     }
 }
 JOB_FILTER = {name: _text(300) for name in ("status", "action", "hook_id", "since", "until", "q")}
+JOB_RETRY = {"confirm_create": {"type": "boolean"}}
+# One shape per decision (``oneOf`` would report every branch's problems at once).
+JOB_RESOLVE = {
+    "action": {"enum": ["link", "discard", "recheck"]},
+    # An Esqase record id: printable, no spaces (it goes into a URL path).
+    "record_id": {"type": "string", "pattern": "^[!-~]{1,200}$"},
+}
+JOB_REPLAY = {**JOB_FILTER, "limit": {"type": "integer", "minimum": 1, "maximum": 1000}}
 
 SCHEMAS: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
     "connection.create": (CONNECTION, ("name", "api_key")),
@@ -66,6 +74,9 @@ SCHEMAS: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
     "hook.update": (HOOK, ()),
     "hook.rotate": (ROTATE, ()),
     "jobs.filter": (JOB_FILTER, ()),
+    "job.retry": (JOB_RETRY, ()),
+    "job.resolve": (JOB_RESOLVE, ("action",)),
+    "jobs.replay": (JOB_REPLAY, ()),
 }
 
 

@@ -155,7 +155,9 @@ def retry(
     return lifecycle.retry(job_id, confirm_create=confirm_create, by=by)
 
 
-def retry_many(session: Session, filters: JobFilter, limit: int = 1000) -> list[str]:
+def retry_many(
+    session: Session, filters: JobFilter, limit: int = 1000, *, by: str | None = None
+) -> list[str]:
     statuses = filters.statuses or (JobStatus.FAILED,)
     if any(s not in RETRYABLE for s in statuses):
         raise BadRequest(
@@ -166,7 +168,7 @@ def retry_many(session: Session, filters: JobFilter, limit: int = 1000) -> list[
     done = []
     for job_id in ids:
         try:
-            retry(session, job_id)
+            retry(session, job_id, by=by)
             done.append(job_id)
         except Conflict:
             continue

@@ -23,15 +23,24 @@ def create(session: Session, name: str) -> tuple[AdminToken, str]:
     return row, token
 
 
+BOOTSTRAP = "admin (RELAY_ADMIN_TOKEN)"
+
+
 def verify(session: Session, presented: str, bootstrap: str | None) -> bool:
+    return identify(session, presented, bootstrap) is not None
+
+
+def identify(session: Session, presented: str, bootstrap: str | None) -> str | None:
+    """Who a valid token stands for, as job resolutions record it: the bootstrap token, or
+    a stored token by its name and id (names may repeat); ``None`` for an invalid one."""
     if bootstrap and hmac.compare_digest(presented.encode(), bootstrap.encode()):
-        return True
+        return BOOTSTRAP
     row = session.scalar(
         select(AdminToken).where(
             AdminToken.token_hash == digest(presented), AdminToken.revoked_at.is_(None)
         )
     )
     if row is None:
-        return False
+        return None
     session.execute(update(AdminToken).where(AdminToken.id == row.id).values(last_used_at=utcnow()))
-    return True
+    return f"{row.name} ({row.id})"

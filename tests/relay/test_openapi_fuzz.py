@@ -38,10 +38,11 @@ CONFIG = Config.from_dict(
         "operations": [
             {
                 # GET /api/v1/jobs/retry is the job detail route asked for a job named
-                # "retry" (a 404), so OPTIONS rightly lists GET beside POST.
-                "include-path": "/api/v1/jobs/retry",
+                # "retry" (a 404), so OPTIONS rightly lists GET beside POST; so for replay.
+                "include-path": path,
                 "checks": {"allow_header_conformance": {"enabled": False}},
             }
+            for path in ("/api/v1/jobs/retry", "/api/v1/jobs/replay")
         ],
         "checks": {
             # Generated ids name nothing, so valid-looking requests are rightly 404 or 422
