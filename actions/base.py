@@ -17,8 +17,11 @@ from typing import Any, Literal
 from app.esqase import EsqaseClient
 
 # How a create that an earlier attempt left in doubt is treated: read Esqase first
-# ("auto"), send it because a person checked ("create"), or only read ("recheck").
-Mode = Literal["auto", "create", "recheck"]
+# ("auto"), send it because a person checked ("create"), only read ("recheck"), or take
+# it as settled because a person linked its record ("linked").
+Mode = Literal["auto", "create", "recheck", "linked"]
+# The call-history entry of a lost create accounted for (not an HTTP call: never sent).
+SETTLED = "SETTLED"
 
 
 def body_digest(body: Any) -> str:
@@ -41,28 +44,38 @@ class MemoryJournal:
     _settled: set[str] = field(default_factory=set)
 
     def doubt_about(self, path: str, digest: str) -> datetime | None:
-        """When an earlier attempt sent this very create and never learned what happened."""
-        times = [
-            _when(c)
-            for c in self.prior_calls
-            if c.get("method") == "POST"
-            and c.get("path") == path
-            and c.get("body_sha256") == digest
-            and unanswered(c)
-        ]
-        return min(times) if times else None
+        """When an earlier attempt sent this very create and never learned what happened
+        (and no attempt since has accounted for it)."""
+        lost = self._open_doubts().get((path, digest))
+        return _when(lost) if lost is not None else None
 
-    def settle(self, path: str, digest: str) -> None:
+    def settle(self, path: str, digest: str, found: str | None = None) -> None:
+        """This attempt accounted for a lost create: Esqase was read for it (``found`` is
+        the record's id, or ``None``), or a person said to send it again. Kept with the
+        attempt's calls, so later attempts know it is no longer in doubt."""
         self._settled.add(f"{path} {digest}")
+        self.noted(
+            {"method": SETTLED, "path": path, "body_sha256": digest, "found": found, "sent": False}
+        )
+
+    def noted(self, entry: dict[str, Any]) -> None:
+        """Called with each settlement; a persistent journal keeps it with its calls."""
 
     def in_doubt(self) -> bool:
         """Is a create of an earlier attempt still unaccounted for in this one?"""
-        return any(
-            c.get("method") == "POST"
-            and unanswered(c)
-            and f"{c.get('path')} {c.get('body_sha256')}" not in self._settled
-            for c in self.prior_calls
-        )
+        return any(f"{p} {d}" not in self._settled for p, d in self._open_doubts())
+
+    def _open_doubts(self) -> dict[tuple[Any, Any], dict[str, Any]]:
+        """Earlier attempts' creates sent without an answer, less those a later entry
+        settled (a settlement, or the same create answered since)."""
+        open_: dict[tuple[Any, Any], dict[str, Any]] = {}
+        for call in self.prior_calls:
+            key = (call.get("path"), call.get("body_sha256"))
+            if call.get("method") == "POST" and unanswered(call):
+                open_.setdefault(key, call)
+            elif call.get("method") in ("POST", SETTLED):
+                open_.pop(key, None)
+        return open_
 
     def step(self, name: str, fn: Callable[[], Any]) -> Any:
         """Run ``fn`` once per job: a finished step's value is replayed on retry."""
@@ -111,7 +124,7 @@ class Context:
         since = self.journal.doubt_about(path, digest)
         if since is not None and self.journal.mode != "create":
             found = reconcile.find(self.client, resource, data, since)
-            self.journal.settle(path, digest)
+            self.journal.settle(path, digest, found.record.get("id") if found else None)
             if found is not None:
                 self.journal.reconciled.append(
                     {

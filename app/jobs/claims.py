@@ -40,12 +40,15 @@ class Claim:
     @property
     def mode(self) -> Mode:
         """The first attempt after a person's decision carries it out: "create" (they
-        checked Esqase: send it) or "recheck" (only read Esqase again)."""
+        checked Esqase: send it), "recheck" (only read Esqase again) or "linked" (they found
+        the lost create's record; a composite action runs on from it)."""
         kind = (self.resolution or {}).get("kind")
         if self.budget_attempt == 1 and kind == "create_confirmed":
             return "create"
         if self.budget_attempt == 1 and kind == "recheck":
             return "recheck"
+        if self.budget_attempt == 1 and kind == "linked":
+            return "linked"
         return "auto"
 
     @classmethod

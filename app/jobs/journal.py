@@ -50,7 +50,11 @@ class AttemptJournal(MemoryJournal):
                     )
                 )
                 prior = [call for calls in rows for call in (calls or [])]
-        return cls(claim, prior)
+        journal = cls(claim, prior)
+        if claim.mode == "linked":  # a person found the lost create's record: not in doubt
+            for path, digest in journal._open_doubts():
+                journal.settle(path, digest, (claim.resolution or {}).get("record_id"))
+        return journal
 
     # -- the client's side -------------------------------------------------------------
 
@@ -80,6 +84,9 @@ class AttemptJournal(MemoryJournal):
     def calls(self) -> list[dict[str, Any]]:
         """Every call of this attempt, with the one cut off mid-flight (RQ's timeout) last."""
         return [*self._calls, *([self._in_flight] if self._in_flight else [])]
+
+    def noted(self, entry: dict[str, Any]) -> None:
+        self._calls.append({**entry, "status": None, "at": utcnow().isoformat()})
 
     def in_doubt(self) -> bool:
         """A create of this attempt, or of an earlier one still unaccounted for, may have

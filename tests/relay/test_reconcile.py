@@ -149,3 +149,18 @@ def test_checking_esqase_again_never_sends_the_create(relay):
     assert job["status"] == "needs_review"
     assert "no record matching" in job["error"]["message"]
     assert relay.esqase.records("leads") == []
+
+
+def test_a_lost_create_found_once_stays_settled_in_later_attempts(relay):
+    """Attempt 2 finds the lost contact and then meets a 503; attempt 3 resumes from the
+    checkpoint. A 4xx there is a plain failure: nothing is in doubt any more."""
+    relay.esqase.api().post("/v1/practice-areas", json={"name": "Family"})
+    hook = relay.hook("matters.create-for-client")
+    relay.esqase.fault("POST", "/v1/contacts", kind="process_then_drop")
+    relay.esqase.fault("POST", "/v1/matters", status=503)
+    relay.esqase.fault("POST", "/v1/matters", status=422)
+    body = {"practiceAreaName": "Family", "openDate": "2026-07-01", "client": CONTACT}
+    job = relay.settle(_post(relay, hook, body))
+    assert job["status"] == "failed"
+    assert [c["method"] for c in job["attempts"][1]["calls"]].count("SETTLED") == 1
+    assert len(relay.esqase.records("contacts")) == 1
