@@ -12,6 +12,7 @@ from typing import Any
 from app.payload import explain, validator_for
 
 from ..errors import ValidationFailed
+from ..ingest.senders import ALGORITHMS, ENCODINGS, SCHEMES, SECRET_MAX
 from ..text import NotText, check_text
 
 
@@ -22,6 +23,34 @@ def _text(max_length: int, min_length: int = 0) -> dict[str, Any]:
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
     return {"anyOf": [schema, {"type": "null"}]}
 
+
+MAPPING_SOURCE = {
+    "anyOf": [
+        _text(500),
+        {
+            "type": "object",
+            "required": ["value"],
+            "additionalProperties": False,
+            "properties": {"value": {}},
+        },
+        {
+            "type": "object",
+            "required": ["from"],
+            "additionalProperties": False,
+            "properties": {
+                "from": _text(500, 1),
+                "map": {
+                    "type": "object",
+                    "maxProperties": 500,
+                    "propertyNames": {"maxLength": 500},
+                },
+                "default": {},
+            },
+        },
+    ]
+}
+"""A mapping target's source: a path, ``{"value": constant}``, or ``{"from", "map",
+"default"}`` (see :mod:`app.payload.paths`)."""
 
 CONNECTION = {
     "name": _text(200, 1),
@@ -43,11 +72,28 @@ HOOK = {
     },
     "idempotency_field": _nullable(_text(200)),
     "mapping": _nullable(
-        {"type": "object", "additionalProperties": _text(500), "maxProperties": 200}
+        {"type": "object", "additionalProperties": MAPPING_SOURCE, "maxProperties": 200}
     ),
     "preset": _nullable(_text(40)),
     "allowed_origins": _nullable({"type": "array", "items": _text(300, 1), "maxItems": 50}),
-    "verify_sender": {"type": "boolean"},
+    "verify_sender": {"anyOf": [{"type": "boolean"}, {"enum": sorted(SCHEMES)}]},
+    # Write-only: never in an answer, except the one that minted it.
+    "sender_secret": _text(SECRET_MAX, 1),
+    "sender_signature": _nullable(
+        {
+            "type": "object",
+            "required": ["header"],
+            "additionalProperties": False,
+            "properties": {
+                # An HTTP header name (RFC 9110 token).
+                "header": {"type": "string", "pattern": "^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$"},
+                "algorithm": {"enum": sorted(ALGORITHMS)},
+                "encoding": {"enum": list(ENCODINGS)},
+                "prefix": {"type": "string", "pattern": "^[!-~]{0,40}$"},
+            },
+        }
+    ),
+    "reject_status": _nullable({"enum": [200, 422]}),
 }
 ROTATE = {
     "rotate": {
@@ -87,6 +133,8 @@ def _validator(name: str) -> Any:
 SECRET_PATHS = {
     "/api_key": "api_key must be the Esqase API key: 8 to 500 printable characters, "
     "no spaces or line breaks",
+    "/sender_secret": f"sender_secret must be text of 1 to {SECRET_MAX} characters, as the "
+    "sending service shows it",
 }
 
 
