@@ -28,7 +28,7 @@ import hmac
 import secrets
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from ..callbacks import new_secret as new_whsec
@@ -72,12 +72,7 @@ class Signature:
         )
 
     def to_dict(self) -> dict[str, str]:
-        return {
-            "header": self.header,
-            "algorithm": self.algorithm,
-            "encoding": self.encoding,
-            "prefix": self.prefix,
-        }
+        return dict(asdict(self))
 
 
 Headers = dict[str, list[str]]
@@ -146,13 +141,6 @@ DECODERS: dict[str, Callable[[str], bytes]] = {"hex": _unhex, "base64": _unbase6
 
 
 # -- the schemes ---------------------------------------------------------------------------
-
-
-def sign_hmac(secret: str, body: bytes, signature: Signature) -> str:
-    """The header value a sender computes (for tests, and to show a sender an example)."""
-    digest = hmac.new(secret.encode("utf-8"), body, ALGORITHMS[signature.algorithm]).digest()
-    text = digest.hex() if signature.encoding == "hex" else base64.b64encode(digest).decode()
-    return signature.prefix + text
 
 
 def _verify_hmac(
