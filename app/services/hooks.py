@@ -83,6 +83,27 @@ def _mapping_collisions(mapping: dict[str, str]) -> list[dict[str, Any]]:
     ]
 
 
+MAPPING_SHAPES = (
+    'a path ("answers.email"), {"value": <a constant>}, or {"from": "<path>", '
+    '"map": {"<what the form sends>": <value>}, "default": <value>}'
+)
+
+
+def _mapping_sources(mapping: dict[str, Any]) -> list[dict[str, Any]]:
+    """A source object is ``{"value"}`` alone or ``{"from"}`` with map and default."""
+    problems = []
+    for target, source in mapping.items():
+        if not isinstance(source, dict):
+            continue
+        keys = set(source)
+        if keys == {"value"} or ("from" in keys and "value" not in keys):
+            continue
+        problems.append(
+            bodies.problem(f"/mapping/{target}", f"{target!r} must be {MAPPING_SHAPES}")
+        )
+    return problems
+
+
 def _check(
     session: Session, data: dict[str, Any], *, hook: Hook | None = None
 ) -> list[dict[str, Any]]:
@@ -114,6 +135,7 @@ def _check(
             problems.append(bodies.problem("/callback_url", str(exc)))
     if isinstance(typed.get("mapping"), dict):
         problems += _mapping_collisions(typed["mapping"])
+        problems += _mapping_sources(typed["mapping"])
     if isinstance(typed.get("preset"), str) and typed["preset"] not in PRESETS:
         problems.append(bodies.problem("/preset", f"one of: {', '.join(sorted(PRESETS))}"))
     if not {"/verify_sender", "/sender_secret", "/sender_signature"} & {
