@@ -618,7 +618,7 @@ def _provider_signature(scheme: str, body: bytes) -> tuple[str, str]:
     ).hexdigest()
 
 
-@fuzz(300)
+@fuzz(200)
 @given(data=st.data())
 def test_fuzz_provider_signature_headers(live_relay, targets, data):
     """Odd signature headers on hooks signed the providers' ways: never a 5xx, and
