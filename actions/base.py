@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from app.esqase import EsqaseClient
 
@@ -104,10 +104,27 @@ def _when(call: dict[str, Any]) -> datetime:
         return datetime.fromtimestamp(0, UTC)  # an old record: every contact is "since" it
 
 
+class Connected(Protocol):
+    """What a Context needs to know of the connection it runs for."""
+
+    id: str
+    base_url: str
+
+
 @dataclass
 class Context:
     client: EsqaseClient
     journal: MemoryJournal = field(default_factory=MemoryJournal)
+    # Which Esqase this is, for what a job may reuse from another's reading (actions/names.py):
+    # the connection and its base URL (a connection moved to another Esqase shares nothing).
+    names_scope: str | None = None
+
+    @classmethod
+    def of(
+        cls, client: EsqaseClient, journal: MemoryJournal, connection: Connected | None
+    ) -> Context:
+        scope = f"{connection.id} {connection.base_url}" if connection is not None else None
+        return cls(client, journal, names_scope=scope)
 
     def step(self, name: str, fn: Callable[[], Any]) -> Any:
         return self.journal.step(name, fn)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .base import ActionFailed, Context
+from . import names
+from .base import Context
 
 
 def _find_contact_by_email(ctx: Context, email: str) -> dict[str, Any] | None:
@@ -34,18 +35,7 @@ def upsert_contact(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def resolve_practice_area(ctx: Context, name: str) -> str:
-    wanted = name.strip().casefold()
-    seen: list[str] = []
-    for area in ctx.client.iterate("practice-areas", page_size=100):
-        if str(area.get("name", "")).strip().casefold() == wanted:
-            return str(area["id"])
-        seen.append(str(area.get("name")))
-    known = ", ".join(repr(n) for n in seen[:10]) or "none yet"
-    raise ActionFailed(
-        f"no practice area is named {name!r}; known practice areas: {known}",
-        code="practice_area_not_found",
-        field="/practiceAreaName",
-    )
+    return names.practice_area_id(ctx, name)
 
 
 def create_matter_for_client(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from app.esqase import ApiError
 
+from . import names
 from .base import ActionFailed, Context, RunFn
 
 VERBS = ("create", "get", "list", "update", "delete")
@@ -27,8 +28,12 @@ NOUNS = {
 
 
 def _create(resource: str) -> RunFn:
+    """Names stand in for ids where a form has names (see ``schemas/<action>.json``): a
+    practice area's, a stage's, a client's email. Only the inputs that carry one
+    resolve them (``actions.names``)."""
+
     def run(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
-        return ctx.create(resource, data)
+        return ctx.create(resource, names.with_ids(ctx, data))
 
     return run
 

@@ -165,8 +165,15 @@ class Hook(Base):
     mapping: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     preset: Mapped[str | None] = mapped_column(String(40), nullable=True)
     allowed_origins: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
-    # Standard Webhooks secret the sender signs with; None = no verification.
+    # How the sender signs (app/ingest/senders.py: standard-webhooks, typeform, tally,
+    # hmac); None = no verification. The secret it signs with, encrypted.
+    sender_scheme: Mapped[str | None] = mapped_column(String(40), nullable=True)
     sender_secret_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    # For "hmac": {"header", "algorithm", "encoding", "prefix"}.
+    sender_signature: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # The status a refused (422) delivery is answered with: 422, or 200 for senders that
+    # retry and then disable a webhook on errors. None = by preset (200 with one).
+    reject_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = _ts()
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -1,4 +1,5 @@
-"""GET /actions and /actions/<name>: what a hook can do, with schema and an example."""
+"""GET /actions and /actions/<name>: what a hook can do, with schema, an example, and
+how a hook's mapping fills its fields."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from flask import Response
 from actions import Action, UnknownAction, get_action, registry
 
 from ..errors import NotFound
+from ..fields import mapping_guide
 from . import bp
 from .util import ok
 
@@ -29,7 +31,12 @@ def example(action: Action) -> dict[str, Any]:
 
 
 def full(action: Action) -> dict[str, Any]:
-    return {**summary(action), "schema": action.schema, "example": example(action)}
+    return {
+        **summary(action),
+        "schema": action.schema,
+        "example": example(action),
+        "mapping": mapping_guide(action.schema),
+    }
 
 
 @bp.get("/actions")

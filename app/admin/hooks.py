@@ -1,4 +1,5 @@
-"""Hooks: the response to create and rotate is the only place secrets appear."""
+"""Hooks: the response to create and rotate is the only place secrets appear; a hook's
+samples show what its senders sent, with secrets masked."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from flask import Response
 
 from ..db import session
 from ..services import hooks as svc
+from ..services import samples as samples_svc
 from . import bp
 from .util import json_body, ok
 
@@ -49,3 +51,10 @@ def rotate_hook(hook_id: str) -> Response:
     with session() as s:
         hook, secrets = svc.rotate(s, hook_id, body.get("rotate"))
         return ok(svc.view(hook, secrets=secrets))
+
+
+@bp.get("/hooks/<hook_id>/samples")
+def hook_samples(hook_id: str) -> Response:
+    """The last received bodies as mapping paths (secrets masked): what did the form send?"""
+    with session() as s:
+        return ok(samples_svc.samples(s, hook_id))

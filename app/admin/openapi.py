@@ -19,6 +19,7 @@ from actions import registry
 from .. import __version__
 from ..models import JobStatus
 from ..services.bodies import SCHEMAS
+from ..services.samples import SCHEMA as SAMPLES
 
 ERROR = {
     "type": "object",
@@ -217,6 +218,14 @@ def _admin_paths(hook_id: list[dict[str, Any]]) -> dict[str, Any]:
             "get": _admin("A hook", errors=(404,)),
             "patch": _admin("Change a hook", body="hook.update", errors=(404,)),
             "delete": _admin("Delete a hook", 204, errors=(404,)),
+        },
+        "/api/v1/hooks/{hook_id}/samples": {
+            "parameters": hook_id,
+            "get": _admin(
+                "The hook's last received bodies, as the field paths a mapping can use",
+                errors=(404,),
+                data=SAMPLES,
+            ),
         },
         "/api/v1/hooks/{hook_id}/rotate": {
             "parameters": hook_id,

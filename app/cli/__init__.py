@@ -12,6 +12,7 @@ from . import (  # noqa: F401
     maintenance,
     processes,
     review,
+    samples,
     tokens,
 )
 from .base import cli, main

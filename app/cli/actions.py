@@ -27,7 +27,7 @@ def actions_show(name: str) -> None:
     from actions import UnknownAction, get_action
 
     from ..admin.actions import example
-    from ..fields import zapier_fields
+    from ..fields import mapping_guide, zapier_fields
 
     try:
         action = get_action(name)
@@ -39,5 +39,13 @@ def actions_show(name: str) -> None:
         click.echo(f"  {line}")
     click.echo("\nExample payload:")
     echo_json(example(action))
+    guide = mapping_guide(action.schema)
+    click.echo("\nA hook's mapping sets each field from the body its sender posts:")
+    for form in guide["forms"].values():
+        click.echo(f"  {form}")
+    if "names" in guide:
+        click.echo(f"  {guide['names']}")
+    click.echo("Example mapping:")
+    echo_json(guide["example"])
     click.echo("\nSchema:")
     echo_json(action.schema)

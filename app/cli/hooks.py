@@ -18,7 +18,7 @@ def hooks_group() -> None:
 @click.option("--connection", "connection_id", required=True)
 @click.option("--callback-url", default=None)
 @click.option("--idempotency-field", default=None)
-@click.option("--preset", default=None, help="typeform, jotform or tally")
+@click.option("--preset", default=None, help="typeform, tally, jotform or gravityforms")
 def hooks_add(
     name: str,
     action: str,

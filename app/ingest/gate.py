@@ -20,6 +20,20 @@ from ..ids import looks_like_id
 from ..models import Hook
 from ..redis_conn import get_redis, key
 from ..vault import get_vault
+from . import senders
+
+FORM_REJECT_STATUS = 200
+"""A form provider retries a 4xx for hours and may then disable the webhook."""
+PLAIN_REJECT_STATUS = 422
+
+
+def reject_status(hook: Hook) -> int:
+    """The status a refused (422) delivery is answered with: the hook's own, else 200
+    for a form preset and 422 for everything else (Zapier and Make show a 422 to the
+    person who can fix the mapping)."""
+    if hook.reject_status:
+        return int(hook.reject_status)
+    return FORM_REJECT_STATUS if hook.preset else PLAIN_REJECT_STATUS
 
 
 def find_hook(token: str) -> Hook:
@@ -67,19 +81,19 @@ def rate_limit(hook: Hook) -> None:
 
 
 def verify_sender(hook: Hook, raw: bytes, headers: Iterable[tuple[str, str]]) -> None:
-    """Standard Webhooks signature over the raw bytes. Any malformed header or body is a
-    wrong signature (401), whatever the verifying library raises about it."""
-    if hook.sender_secret_encrypted is None:
+    """The hook's sender scheme over the raw bytes (:mod:`.senders`). Any malformed header
+    or body is a wrong signature (401), whatever the reason, and the reason is not said."""
+    if hook.sender_scheme is None:
         return
-    from standardwebhooks.webhooks import Webhook
-
-    secret = get_vault().decrypt(hook.sender_secret_encrypted)
+    scheme = senders.SCHEMES.get(hook.sender_scheme)
+    how = scheme.how if scheme else "Check the hook's verify_sender setting."
+    signature = senders.Signature.of(hook.sender_signature)
     try:
-        Webhook(secret).verify(raw, dict(headers), json_parse=False)
-    except Exception:  # noqa: BLE001 - a header with no comma, a body that is not UTF-8, ...
+        if hook.sender_secret_encrypted is None:
+            raise senders.BadSignature  # a scheme without a secret verifies nothing: refuse
+        secret = get_vault().decrypt(hook.sender_secret_encrypted)
+        senders.verify(hook.sender_scheme, secret, raw, headers, signature)
+    except senders.BadSignature:
         raise Unauthorized(
-            "The request signature is missing or wrong. Sign the body with the hook's "
-            "sender secret (Standard Webhooks: webhook-id, webhook-timestamp, "
-            "webhook-signature headers).",
-            code="bad_signature",
+            f"The request signature is missing or wrong. {how}", code="bad_signature"
         ) from None

@@ -1,7 +1,8 @@
-"""From a parsed body to the action's input: preset -> unflatten -> mapping -> coerce.
+"""From a parsed body to the action's input: unflatten -> preset -> mapping -> coerce.
 
 Pure functions: no Flask, no SQL. The result either carries the input the
-job will run with, or every problem found, each naming the field.
+job will run with, or every problem found, each naming the field, or (a
+provider event that is not a submission) why it is ignored.
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.payload import (
+    PRESET_IDEMPOTENCY,
     PRESETS,
+    MappingError,
+    NotASubmission,
     PresetError,
     Problem,
     UnflattenError,
@@ -36,8 +40,16 @@ class HookRules:
     """The parts of a hook that shape its input."""
 
     preset: str | None = None
-    mapping: dict[str, str] | None = None
+    mapping: dict[str, Any] | None = None
     idempotency_field: str | None = None
+
+    @property
+    def key_field(self) -> str | None:
+        """Where the idempotency key is read: the hook's field, else its preset's
+        submission id (a provider retrying a delivery must not make a second job)."""
+        if self.idempotency_field:
+            return self.idempotency_field
+        return PRESET_IDEMPOTENCY.get(self.preset) if self.preset else None
 
 
 @dataclass
@@ -86,6 +98,8 @@ def prepare(body: Body, rules: HookRules, schema: dict[str, Any], validator: Any
     if rules.preset:
         try:
             raw = PRESETS[rules.preset](raw)
+        except NotASubmission as event:
+            return Prepared({}, ignored=event.reason)
         except (
             PresetError,
             AttributeError,
@@ -103,19 +117,19 @@ def prepare(body: Body, rules: HookRules, schema: dict[str, Any], validator: Any
             return Prepared({}, problems=[problem])
 
     key = None
-    if rules.idempotency_field:
+    if rules.key_field:
         # The preset's output first (its names), then the body as it arrived (a
         # provider's own delivery id, e.g. Typeform's form_response.token).
-        found = _scalar(lookup(raw, rules.idempotency_field))
+        found = _scalar(lookup(raw, rules.key_field))
         if found in (None, ""):
-            found = _scalar(lookup(received, rules.idempotency_field))
+            found = _scalar(lookup(received, rules.key_field))
         if found not in (None, ""):
             key = fit_key(str(found))
 
     if rules.mapping:
         try:
             data = apply_mapping(raw, rules.mapping)
-        except UnflattenError as exc:  # two mapping targets collide: the hook's mistake
+        except (UnflattenError, MappingError) as exc:  # colliding targets, unknown values
             return Prepared({}, problems=list(exc.problems))
     else:
         # The preset's delivery metadata (ids for idempotency) is not action input.

@@ -4,7 +4,10 @@ Read top-down, a delivery goes: gate (hook, origin, rate, signature) -> body
 -> prepare (preset, mapping, coercion, validation) -> lifecycle.accept -> the
 answer (202, or the finished job when the sender asked to ``?wait=``).
 Anything refused once the hook is known is kept in the history
-(:mod:`.refusals`), with its job id beside the error.
+(:mod:`.refusals`), with its job id beside the error. A hook whose ``reject_status``
+is 200 (the default with a form preset: a form provider retries a 4xx for hours and
+then disables the webhook) answers a refused delivery's 422 as a 200 carrying the
+same ``error`` and ``job_id``, so a person reading the provider's log still sees why.
 """
 
 from __future__ import annotations
@@ -52,6 +55,8 @@ def ingest(hook_id: str) -> Response:
         refusals.record(hook, request, body, exc)
         if allowed_origin:  # a browser form must be able to read why it was refused
             exc.headers.update(_cors(Response(), allowed_origin).headers)
+        if exc.status == 422 and gate.reject_status(hook) == 200:
+            return _refused_with_200(exc)
         raise
     if delivered.ignored:
         metrics.ingested(hook.action, "ignored")
@@ -63,6 +68,14 @@ def ingest(hook_id: str) -> Response:
         return _cors(reply, allowed_origin)
     metrics.ingested(hook.action, "accepted")
     return _cors(_answer_after_wait(hook, delivered.job, wait, clamped), allowed_origin)
+
+
+def _refused_with_200(exc: RelayError) -> Response:
+    """The 422's body and headers under a 200: recorded as rejected all the same."""
+    response = jsonify({**exc.body(), "status": JobStatus.REJECTED.value})
+    for name, value in exc.headers.items():
+        response.headers[name] = value
+    return response
 
 
 def _raw_body() -> bytes:

@@ -87,7 +87,7 @@ def _attempt(claim: Claim) -> str:
     try:
         action = get_action(claim.action)
         client = _client(claim.connection, journal)
-        result = action.run(Context(client, journal), dict(claim.input or {}))
+        result = action.run(Context.of(client, journal, claim.connection), dict(claim.input or {}))
     except Exception as error:  # noqa: BLE001 - classified below, never lost
         exc = error
         if not isinstance(error, (EsqaseError, ActionFailed)):

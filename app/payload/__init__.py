@@ -6,14 +6,24 @@ runs unflatten (form bodies) -> preset and mapping -> coerce -> validate here.
 
 from ._schema import properties_of
 from .coerce import coerce, coerce_json
-from .paths import apply_mapping, lookup
-from .presets import PRESET_META_KEYS, PRESETS, PresetError, strip_meta
+from .paths import MappingError, apply_mapping, lookup
+from .presets import (
+    PRESET_IDEMPOTENCY,
+    PRESET_META_KEYS,
+    PRESETS,
+    NotASubmission,
+    PresetError,
+    strip_meta,
+)
 from .unflatten import UnflattenError, unflatten
 from .validation import MISSING, Problem, explain, validator_for
 
 __all__ = [
     "MISSING",
+    "MappingError",
+    "NotASubmission",
     "PRESETS",
+    "PRESET_IDEMPOTENCY",
     "PRESET_META_KEYS",
     "PresetError",
     "Problem",

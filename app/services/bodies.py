@@ -12,6 +12,7 @@ from typing import Any
 from app.payload import explain, validator_for
 
 from ..errors import ValidationFailed
+from ..ingest.senders import ALGORITHMS, ENCODINGS, SCHEMES, SECRET_MAX
 from ..text import NotText, check_text
 
 
@@ -22,6 +23,21 @@ def _text(max_length: int, min_length: int = 0) -> dict[str, Any]:
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
     return {"anyOf": [schema, {"type": "null"}]}
 
+
+MAPPING_SOURCE = {
+    "type": ["string", "object"],
+    "maxLength": 500,
+    "properties": {
+        "value": {},
+        "from": _text(500, 1),
+        "map": {"type": "object", "maxProperties": 500, "propertyNames": {"maxLength": 500}},
+        "default": {},
+    },
+    "additionalProperties": False,
+}
+"""A mapping target's source: a path, ``{"value": constant}``, or ``{"from", "map",
+"default"}`` (see :mod:`app.payload.paths`); which keys go together is checked in
+:mod:`app.services.hooks`, which can say it in a sentence."""
 
 CONNECTION = {
     "name": _text(200, 1),
@@ -42,12 +58,39 @@ HOOK = {
         "uniqueItems": True,
     },
     "idempotency_field": _nullable(_text(200)),
-    "mapping": _nullable(
-        {"type": "object", "additionalProperties": _text(500), "maxProperties": 200}
-    ),
+    "mapping": {
+        "type": ["object", "null"],
+        "additionalProperties": MAPPING_SOURCE,
+        "maxProperties": 200,
+    },
     "preset": _nullable(_text(40)),
     "allowed_origins": _nullable({"type": "array", "items": _text(300, 1), "maxItems": 50}),
-    "verify_sender": {"type": "boolean"},
+    "verify_sender": {"enum": [False, True, *sorted(SCHEMES)]},
+    # Write-only: never in an answer, except the one that minted it.
+    "sender_secret": _text(SECRET_MAX, 1),
+    "sender_signature": {
+        "type": ["object", "null"],
+        "required": ["header"],
+        "additionalProperties": False,
+        "properties": {
+            # An HTTP header name (RFC 9110 token).
+            "header": {
+                "type": "string",
+                "pattern": "^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$",
+                "x-message": "{field} must be an HTTP header name, such as X-Signature "
+                "(letters, digits and - ; no spaces or colon)",
+            },
+            "algorithm": {"enum": sorted(ALGORITHMS)},
+            "encoding": {"enum": list(ENCODINGS)},
+            "prefix": {
+                "type": "string",
+                "pattern": "^[!-~]{0,40}$",
+                "x-message": "{field} must be up to 40 printable characters without spaces, "
+                "such as sha256=",
+            },
+        },
+    },
+    "reject_status": {"enum": [200, 422, None]},
 }
 ROTATE = {
     "rotate": {
@@ -98,6 +141,8 @@ def _validator(name: str) -> Any:
 SECRET_PATHS = {
     "/api_key": "api_key must be the Esqase API key: 8 to 500 printable characters, "
     "no spaces or line breaks",
+    "/sender_secret": f"sender_secret must be text of 1 to {SECRET_MAX} characters, as the "
+    "sending service shows it",
 }
 
 

@@ -1,4 +1,11 @@
-"""Hooks: one URL, one action, one connection (a leaked URL can do exactly one thing)."""
+"""Hooks: one URL, one action, one connection (a leaked URL can do exactly one thing).
+
+How a hook's sender proves itself is ``verify_sender`` (a scheme of
+:mod:`app.ingest.senders`, or false) with its ``sender_secret``, which is write-only:
+a provider's own secret is pasted in on create or update and never shown again; a
+hook given none gets one minted and shown once, in that answer. ``sender_signature``
+spells the header of the ``hmac`` scheme.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +21,8 @@ from app.payload import PRESETS
 from ..callbacks import InvalidCallbackURL, check_url, new_secret
 from ..errors import NotFound
 from ..ids import looks_like_id
+from ..ingest import senders
+from ..ingest.gate import reject_status
 from ..jobs.present import hook_url, iso
 from ..models import Hook, new_token, utcnow
 from ..vault import get_vault
@@ -31,6 +40,7 @@ PLAIN_FIELDS = (
     "preset",
     "allowed_origins",
     "enabled",
+    "reject_status",
 )
 
 
@@ -49,7 +59,9 @@ def view(hook: Hook, *, secrets: dict[str, str] | None = None) -> dict[str, Any]
         "mapping": hook.mapping,
         "preset": hook.preset,
         "allowed_origins": hook.allowed_origins,
-        "verify_sender": hook.sender_secret_encrypted is not None,
+        "verify_sender": hook.sender_scheme or False,
+        "sender_signature": hook.sender_signature,
+        "reject_status": reject_status(hook),
         "created_at": iso(hook.created_at),
         "updated_at": iso(hook.updated_at),
     }
@@ -71,10 +83,34 @@ def _mapping_collisions(mapping: dict[str, str]) -> list[dict[str, Any]]:
     ]
 
 
-def _check(session: Session, data: dict[str, Any], *, creating: bool) -> list[dict[str, Any]]:
+MAPPING_SHAPES = (
+    'a path ("answers.email"), {"value": <a constant>}, or {"from": "<path>", '
+    '"map": {"<what the form sends>": <value>}, "default": <value>}'
+)
+
+
+def _mapping_sources(mapping: dict[str, Any]) -> list[dict[str, Any]]:
+    """A source object is ``{"value"}`` alone or ``{"from"}`` with map and default."""
+    problems = []
+    for target, source in mapping.items():
+        if not isinstance(source, dict):
+            continue
+        keys = set(source)
+        if keys == {"value"} or ("from" in keys and "value" not in keys):
+            continue
+        problems.append(
+            bodies.problem(f"/mapping/{target}", f"{target!r} must be {MAPPING_SHAPES}")
+        )
+    return problems
+
+
+def _check(
+    session: Session, data: dict[str, Any], *, hook: Hook | None = None
+) -> list[dict[str, Any]]:
     """Every problem at once: types and sizes by schema, then what a schema cannot know.
-    A field whose type is already wrong gets no second, semantic complaint."""
-    problems = bodies.problems("hook.create" if creating else "hook.update", data)
+    A field whose type is already wrong gets no second, semantic complaint. ``hook`` is
+    the hook being changed (None while creating one)."""
+    problems = bodies.problems("hook.create" if hook is None else "hook.update", data)
     typed = bodies.typed(data, problems)
     if isinstance(typed.get("name"), str) and not typed["name"].strip():
         problems.append(
@@ -99,13 +135,83 @@ def _check(session: Session, data: dict[str, Any], *, creating: bool) -> list[di
             problems.append(bodies.problem("/callback_url", str(exc)))
     if isinstance(typed.get("mapping"), dict):
         problems += _mapping_collisions(typed["mapping"])
+        problems += _mapping_sources(typed["mapping"])
     if isinstance(typed.get("preset"), str) and typed["preset"] not in PRESETS:
         problems.append(bodies.problem("/preset", f"one of: {', '.join(sorted(PRESETS))}"))
+    if not {"/verify_sender", "/sender_secret", "/sender_signature"} & {
+        p["path"] for p in problems
+    }:
+        problems += _sender_problems(data, hook)
     return problems
 
 
+def _sender_problems(data: dict[str, Any], hook: Hook | None) -> list[dict[str, Any]]:
+    """What the sender fields say together: a secret that fits its scheme, a signature
+    spelling exactly when the scheme is ``hmac``."""
+    before = hook.sender_scheme if hook is not None else None
+    scheme = senders.scheme_name(data["verify_sender"]) if "verify_sender" in data else before
+    problems: list[dict[str, Any]] = []
+    secret = data.get("sender_secret")
+    if secret is not None and scheme is None:
+        problems.append(
+            bodies.problem(
+                "/sender_secret",
+                "sender_secret needs verify_sender (standard-webhooks, typeform, tally or "
+                "hmac); this hook does not verify its senders",
+            )
+        )
+    elif secret is not None and scheme is not None:
+        said = senders.SCHEMES[scheme].secret_problem(secret)
+        if said:
+            problems.append(bodies.problem("/sender_secret", said))
+    given = data.get("sender_signature")
+    kept = hook.sender_signature if hook is not None and "sender_signature" not in data else None
+    if scheme == "hmac" and not (given or kept):
+        problems.append(
+            bodies.problem(
+                "/sender_signature",
+                'verify_sender \'hmac\' needs sender_signature: {"header": "X-Signature", '
+                '"algorithm": "sha256", "encoding": "hex", "prefix": ""}',
+            )
+        )
+    elif given and scheme != "hmac":
+        problems.append(
+            bodies.problem(
+                "/sender_signature",
+                "sender_signature is only for verify_sender 'hmac'; "
+                f"{scheme or 'no verification'} has its own",
+            )
+        )
+    return problems
+
+
+def _apply_sender(hook: Hook, data: dict[str, Any], secrets: dict[str, str]) -> None:
+    """Set the sender fields from an already checked body. A new scheme without a secret
+    given gets a new one (the old one was another sender's), shown once in ``secrets``."""
+    before = hook.sender_scheme
+    scheme = senders.scheme_name(data["verify_sender"]) if "verify_sender" in data else before
+    if scheme is None:
+        hook.sender_scheme = None
+        hook.sender_secret_encrypted = None
+        hook.sender_signature = None
+        return
+    hook.sender_scheme = scheme
+    vault = get_vault()
+    if data.get("sender_secret") is not None:
+        hook.sender_secret_encrypted = vault.encrypt(data["sender_secret"])
+    elif scheme != before or hook.sender_secret_encrypted is None:
+        minted = senders.SCHEMES[scheme].new_secret()
+        hook.sender_secret_encrypted = vault.encrypt(minted)
+        secrets["sender_secret"] = minted
+    if scheme != "hmac":
+        hook.sender_signature = None
+    elif data.get("sender_signature"):
+        spelled = senders.Signature.of(data["sender_signature"])
+        hook.sender_signature = spelled.to_dict() if spelled else None
+
+
 def create(session: Session, data: dict[str, Any]) -> tuple[Hook, dict[str, str]]:
-    problems = _check(session, data, creating=True)
+    problems = _check(session, data)
     bodies.raise_if(problems, "hook")
     vault = get_vault()
     secret = new_secret()
@@ -121,13 +227,11 @@ def create(session: Session, data: dict[str, Any]) -> tuple[Hook, dict[str, str]
         mapping=data.get("mapping"),
         preset=data.get("preset") or None,
         allowed_origins=data.get("allowed_origins"),
+        reject_status=data.get("reject_status"),
     )
     if data.get("callback_events") is not None:
         hook.callback_events = data["callback_events"]
-    if data.get("verify_sender"):
-        sender = new_secret()
-        hook.sender_secret_encrypted = vault.encrypt(sender)
-        secrets["sender_secret"] = sender
+    _apply_sender(hook, data, secrets)
     session.add(hook)
     session.flush()
     return hook, secrets
@@ -146,7 +250,7 @@ def list_all(session: Session) -> list[Hook]:
 
 def update(session: Session, hook_id: str, data: dict[str, Any]) -> tuple[Hook, dict[str, str]]:
     hook = get(session, hook_id)
-    problems = _check(session, data, creating=False)
+    problems = _check(session, data, hook=hook)
     bodies.raise_if(problems, "hook")
     secrets: dict[str, str] = {}
     for name in PLAIN_FIELDS:
@@ -155,13 +259,8 @@ def update(session: Session, hook_id: str, data: dict[str, Any]) -> tuple[Hook, 
             if name == "name":
                 value = value.strip()
             setattr(hook, name, None if value == "" else value)
-    if "verify_sender" in data:
-        if data["verify_sender"] and hook.sender_secret_encrypted is None:
-            sender = new_secret()
-            hook.sender_secret_encrypted = get_vault().encrypt(sender)
-            secrets["sender_secret"] = sender
-        elif not data["verify_sender"]:
-            hook.sender_secret_encrypted = None
+    if {"verify_sender", "sender_secret", "sender_signature"} & set(data):
+        _apply_sender(hook, data, secrets)
     return hook, secrets
 
 
@@ -172,11 +271,15 @@ def delete(session: Session, hook_id: str) -> None:
 
 
 def rotate(session: Session, hook_id: str, what: Any = None) -> tuple[Hook, dict[str, str]]:
-    """New URL token and/or callback secret; the old ones stop working at once."""
+    """New URL token and/or callback or sender secret; the old ones stop working at once.
+    A provider's sender secret (Typeform, Tally) is replaced by PATCHing sender_secret."""
     hook = get(session, hook_id)
     if what is not None:
         bodies.check("hook.rotate", {"rotate": what}, "rotation")
     what = what or ["url", "callback_secret"]
+    if "sender_secret" in what and hook.sender_scheme is None:
+        unsigned = "this hook does not verify its senders, so it has no sender secret"
+        bodies.raise_if([bodies.problem("/rotate", f"{unsigned}; set verify_sender")], "rotation")
     secrets: dict[str, str] = {}
     if "url" in what:
         hook.token = new_token("hk", 24)
@@ -184,8 +287,8 @@ def rotate(session: Session, hook_id: str, what: Any = None) -> tuple[Hook, dict
         secret = new_secret()
         hook.callback_secret_encrypted = get_vault().encrypt(secret)
         secrets["callback_secret"] = secret
-    if "sender_secret" in what:
-        sender = new_secret()
+    if "sender_secret" in what and hook.sender_scheme is not None:
+        sender = senders.SCHEMES[hook.sender_scheme].new_secret()
         hook.sender_secret_encrypted = get_vault().encrypt(sender)
         secrets["sender_secret"] = sender
     return hook, secrets

@@ -204,6 +204,17 @@ def test_typeform_answers_by_ref_and_type() -> None:
         "incident_date": "2026-06-15",
         "other_area": "Immigration",
         "DlXFaesGBpoF": "Dog bit me.",
+        # Every answer is reachable by its question id too (refs are editable).
+        "JwWggjAKtOkA": "Jane",
+        "SMEUb7VJz92Q": "Doe",
+        "pn48RmPazVdM": "jane@example.com",
+        "Q7M2gKVa8UDx": "+15550100",
+        "KoJxDM3c6x8h": 5000,
+        "gFFf3xAkJKsr": True,
+        "k6TP9oLGgHjl": "Family law",
+        "XJ3aNmHhQ4jd": ["Email", "Phone", "Fax"],
+        "RUqkXSeXBXSd": "2026-06-15",
+        "m3hQe9hMvQ8c": "Immigration",
     }
 
 
@@ -342,6 +353,7 @@ def test_every_preset_declares_its_metadata_keys() -> None:
         "jotform": ("submissionID", "formID"),
         "typeform": ("event_id", "token"),
         "tally": ("eventId", "responseId"),
+        "gravityforms": ("entry_id", "form_id"),
     }
 
 
@@ -362,9 +374,11 @@ def test_every_provider_module_is_registered_under_its_own_name() -> None:
     ("preset", "body"), [("typeform", TYPEFORM), ("jotform", JOTFORM), ("tally", TALLY)]
 )
 def test_strip_meta_removes_exactly_the_metadata(preset: str, body: dict[str, Any]) -> None:
+    """...and the aliases (labels, titles, question ids): without a mapping, only the
+    stable names are action input."""
     out = PRESETS[preset](body)
     stripped = strip_meta(preset, out)
-    assert set(out) - set(stripped) == set(PRESET_META_KEYS[preset])
+    assert set(out) - set(stripped) == set(PRESET_META_KEYS[preset]) | out.aliases
     assert all(stripped[k] == out[k] for k in stripped)
 
 

@@ -420,6 +420,12 @@ def targets(live_relay: LiveRelay) -> dict[str, Any]:
             "leads.create", conn, mapping={"type": "kind", "lastName": "who.last"}
         ),
         "signed": live_relay.hook("leads.create", conn, verify_sender=True),
+        **{
+            f"signed_{scheme}": live_relay.hook(
+                "leads.create", conn, preset=preset, mapping=typeform_mapping, **sender
+            )
+            for scheme, preset, sender in PROVIDER_SIGNED
+        },
         "spare": live_relay.hook("practice-areas.create", spare_conn),
     }
     with live_relay.api() as api:
@@ -429,6 +435,25 @@ def targets(live_relay: LiveRelay) -> dict[str, Any]:
     return {"conn": conn, "spare_conn": spare_conn, **hooks, "csrf": csrf, "cookie": cookie}
 
 
+# Hooks signed the providers' ways (app/ingest/senders.py), each with its own secret.
+PROVIDER_SIGNED = [
+    ("typeform", "typeform", {"verify_sender": "typeform", "sender_secret": "fuzz-typeform"}),
+    ("tally", "tally", {"verify_sender": "tally", "sender_secret": "fuzz-tally"}),
+    (
+        "hmac",
+        None,
+        {
+            "verify_sender": "hmac",
+            "sender_secret": "fuzz-hmac",
+            "sender_signature": {
+                "header": "X-Intake-Signature",
+                "algorithm": "sha512",
+                "encoding": "hex",
+                "prefix": "sha512=",
+            },
+        },
+    ),
+]
 INGEST = ["plain", "plain", "plain", "practice", "typeform", "mapped", "unknown"]
 WAITS = [""] * 20 + ["?wait=0", "?wait=-1", "?wait=nan", "?wait=1e9"]
 
@@ -477,12 +502,43 @@ def admin_bodies(draw: Any, conn: str) -> tuple[str, bytes]:
             "status": st.sampled_from(["rejected", "failed,queued", "nope"]) | HOSTILE_TEXT,
             "since": st.sampled_from(["2020-01-01", "9999-12-31T23:59:59-05:00", "x"]),
             "rate_limit_per_minute": st.integers() | st.floats(allow_nan=False),
-            "verify_sender": JSON_VALUES,
+            "verify_sender": st.sampled_from(
+                [True, False, "typeform", "tally", "hmac", "standard-webhooks", "svix"]
+            )
+            | JSON_VALUES,
+            "sender_secret": st.sampled_from(["whsec_" + "A" * 32, "s", " s", ""])
+            | HOSTILE_TEXT
+            | JSON_VALUES,
+            "sender_signature": st.fixed_dictionaries(
+                {"header": st.sampled_from(["X-Sig", "X Sig", ""]) | HOSTILE_TEXT},
+                optional={
+                    "algorithm": st.sampled_from(["sha256", "sha1", "sha512", "md5"]),
+                    "encoding": st.sampled_from(["hex", "base64", "b32"]),
+                    "prefix": HOSTILE_TEXT,
+                },
+            )
+            | JSON_VALUES,
+            "reject_status": st.sampled_from([200, 422, 500, None, "200"]) | JSON_VALUES,
+            "mapping_values": st.dictionaries(
+                st.sampled_from(["type", "value", "client.type"]),
+                st.fixed_dictionaries({}, optional={"value": JSON_VALUES})
+                | st.fixed_dictionaries(
+                    {"from": HOSTILE_TEXT},
+                    optional={
+                        "map": st.dictionaries(HOSTILE_TEXT, JSON_VALUES, max_size=3) | JSON_VALUES,
+                        "default": JSON_VALUES,
+                    },
+                ),
+                max_size=3,
+            ),
             "enabled": JSON_VALUES,
         },
     )
     if draw(st.booleans()):
-        return "application/json", _dumps(draw(shaped), draw(st.booleans()))
+        body = draw(shaped)
+        if "mapping_values" in body:  # a mapping of constants and value maps
+            body["mapping"] = body.pop("mapping_values")
+        return "application/json", _dumps(body, draw(st.booleans()))
     return draw(payloads())
 
 
@@ -547,3 +603,47 @@ def test_fuzz_signed_hook_bodies(live_relay, targets, data):
         signature = "v1,AAAA"  # well formed, wrong
     lines = ["webhook-id: msg_1", f"webhook-timestamp: {now}", f"webhook-signature: {signature}"]
     check(live_relay, data.draw(framed(head("POST", hook["path"], content_type, *lines), body)))
+
+
+def _provider_signature(scheme: str, body: bytes) -> tuple[str, str]:
+    """(header, value) as Typeform, Tally and the fuzz hook's own HMAC spelling sign."""
+    if scheme == "typeform":
+        digest = hmac.new(b"fuzz-typeform", body, hashlib.sha256).digest()
+        return "Typeform-Signature", "sha256=" + base64.b64encode(digest).decode()
+    if scheme == "tally":
+        digest = hmac.new(b"fuzz-tally", body, hashlib.sha256).digest()
+        return "Tally-Signature", base64.b64encode(digest).decode()
+    return "X-Intake-Signature", "sha512=" + hmac.new(
+        b"fuzz-hmac", body, hashlib.sha512
+    ).hexdigest()
+
+
+@fuzz(200)
+@given(data=st.data())
+def test_fuzz_provider_signature_headers(live_relay, targets, data):
+    """Odd signature headers on hooks signed the providers' ways: never a 5xx, and
+    anything but the one right header, sent once, is a 401 (or gunicorn's 400 for a
+    header it cannot parse)."""
+    scheme = data.draw(st.sampled_from([s for s, _, _ in PROVIDER_SIGNED]))
+    hook = targets[f"signed_{scheme}"]
+    body = json.dumps({"event_id": "e", "form_response": {"answers": []}}).encode()
+    name, good = _provider_signature(scheme, body)
+    value = data.draw(
+        st.sampled_from(
+            [good, good, "", "sha256=", "sha512=", "sha256=!!!", good[:-2], good + " x"]
+            + [good.upper(), "sha256=" + "A" * 2000, good.rstrip("=")]
+        )
+        | HEADER_TEXT
+    )
+    spelled = data.draw(st.sampled_from([name, name.lower(), name.upper()]))
+    times = data.draw(st.sampled_from([1, 1, 1, 2, 0]))
+    lines = [f"{spelled}: {value}"] * times + [f"Content-Length: {len(body)}"]
+    request = "\r\n".join(head("POST", hook["path"], "application/json", *lines))
+    response = check(live_relay, Sent((request + "\r\n\r\n").encode("latin-1") + body))
+    # Base64 without its padding is the same digest: accepted like the padded one.
+    right = times == 1 and value.strip(" \t") in (good, good.rstrip("="))
+    seen = (value, times, response.status, response.body[:300])
+    if right:
+        assert response.status != 401, seen
+    else:  # refused by the signature, or before it by gunicorn (a header it cannot read)
+        assert response.status == 401 or (response.status == 400 and b"<html" in response.body)

@@ -67,7 +67,7 @@ def test_long_keys_from_a_field_are_hashed_not_cut(relay):
 
 
 def test_a_body_that_does_not_fit_the_preset_is_422(relay):
-    hook = relay.hook("leads.create", preset="typeform")
+    hook = relay.hook("leads.create", preset="typeform", reject_status=422)
     body = _status(relay.client.post(hook["path"], json={"hello": "world"}), 422)
     assert "typeform" in body["error"]["details"][0]["message"]
 
