@@ -3,7 +3,16 @@
 One module per group of commands; importing them registers their commands.
 """
 
-from . import actions, connections, hooks, jobs, maintenance, processes, tokens  # noqa: F401
+from . import (  # noqa: F401
+    actions,
+    config,
+    connections,
+    hooks,
+    jobs,
+    maintenance,
+    processes,
+    tokens,
+)
 from .base import cli, main
 
 __all__ = ["cli", "main"]
