@@ -7,12 +7,14 @@ import click
 from .base import cli, echo_json, json_option, table
 
 
-@cli.group("actions", invoke_without_command=False)
+@cli.group("actions", short_help="What a hook can do.", invoke_without_command=False)
 def actions_group() -> None:
     """What a hook can do: one action per hook."""
 
 
-@actions_group.command("list", with_appcontext=False)
+@actions_group.command(
+    "list", short_help="List actions and the scopes they need.", with_appcontext=False
+)
 @json_option
 def actions_list(as_json: bool) -> None:
     """Every action, the Esqase scopes its key needs, and what it does."""
@@ -32,7 +34,9 @@ def actions_list(as_json: bool) -> None:
     )
 
 
-@actions_group.command("show", with_appcontext=False)
+@actions_group.command(
+    "show", short_help="An action's fields, example and schema.", with_appcontext=False
+)
 @click.argument("name")
 @json_option
 def actions_show(name: str, as_json: bool) -> None:

@@ -47,7 +47,7 @@ def _source(name: str, dev: dict[str, str]) -> str:
     return "default"
 
 
-@cli.command("config")
+@cli.command("config", short_help="Show the settings in use, and their source.")
 @json_option
 @click.pass_context
 def config_cmd(ctx: click.Context, as_json: bool) -> None:

@@ -12,7 +12,7 @@ from .base import cli, confirm, emit, fields, json_option, session, table, yes_o
 ASK = "\0ask"
 
 
-@cli.group("connections")
+@cli.group("connections", short_help="Esqase API keys that hooks write with.")
 def connections_group() -> None:
     """Esqase API keys (stored encrypted; shown only as their last four characters)."""
 
@@ -36,7 +36,7 @@ def show_connection(c: dict[str, Any]) -> None:
     )
 
 
-@connections_group.command("add")
+@connections_group.command("add", short_help="Store an Esqase API key.")
 @click.option("--name", required=True, help="A name people recognise, e.g. 'Smith & Co'.")
 @click.option(
     "--api-key",
@@ -74,7 +74,7 @@ def connections_add(
         click.echo(f"\nTry the key: esqase-relay connections check {data['id']}")
 
 
-@connections_group.command("list")
+@connections_group.command("list", short_help="List connections.")
 @json_option
 def connections_list(as_json: bool) -> None:
     """Every connection: id, name, status, key's last four, base URL."""
@@ -96,7 +96,7 @@ def connections_list(as_json: bool) -> None:
     )
 
 
-@connections_group.command("show")
+@connections_group.command("show", short_help="Show one connection.")
 @click.argument("connection_id")
 @json_option
 def connections_show(connection_id: str, as_json: bool) -> None:
@@ -108,7 +108,7 @@ def connections_show(connection_id: str, as_json: bool) -> None:
     emit(data, as_json, show_connection)
 
 
-@connections_group.command("check")
+@connections_group.command("check", short_help="Test a key against what its hooks need.")
 @click.argument("connection_id")
 @json_option
 def connections_check(connection_id: str, as_json: bool) -> None:
@@ -144,7 +144,7 @@ def connections_check(connection_id: str, as_json: bool) -> None:
         raise SystemExit(1)
 
 
-@connections_group.command("update")
+@connections_group.command("update", short_help="Change name, key, base URL or rate limit.")
 @click.argument("connection_id")
 @click.option("--name", default=None, help="A new name.")
 @click.option(
@@ -195,7 +195,7 @@ def connections_update(
     emit(data, as_json, show_connection)
 
 
-@connections_group.command("delete")
+@connections_group.command("delete", short_help="Delete a connection no hook uses.")
 @click.argument("connection_id")
 @yes_option
 def connections_delete(connection_id: str, yes: bool) -> None:

@@ -144,7 +144,7 @@ def _body(values: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-@hooks_group.command("add")
+@hooks_group.command("add", short_help="Make a hook URL.")
 @hook_options(creating=True)
 @json_option
 def hooks_add(as_json: bool, **values: Any) -> None:
@@ -157,7 +157,7 @@ def hooks_add(as_json: bool, **values: Any) -> None:
     emit(data, as_json, show_hook)
 
 
-@hooks_group.command("list")
+@hooks_group.command("list", short_help="List hooks and their URLs.")
 @json_option
 def hooks_list(as_json: bool) -> None:
     """Every hook: id, name, action, enabled, connection and URL."""
@@ -179,7 +179,7 @@ def hooks_list(as_json: bool) -> None:
     )
 
 
-@hooks_group.command("show")
+@hooks_group.command("show", short_help="Show one hook.")
 @click.argument("hook_id")
 @json_option
 def hooks_show(hook_id: str, as_json: bool) -> None:
@@ -201,7 +201,7 @@ def _update(hook_id: str, body: dict[str, Any], as_json: bool) -> None:
     emit(data, as_json, show_hook)
 
 
-@hooks_group.command("update")
+@hooks_group.command("update", short_help="Change a hook's settings.")
 @click.argument("hook_id")
 @hook_options(creating=False)
 @click.option("--any-origin", is_flag=True, help="Remove the allowed-origins list.")
@@ -218,7 +218,7 @@ def hooks_update(hook_id: str, any_origin: bool, as_json: bool, **values: Any) -
     _update(hook_id, body, as_json)
 
 
-@hooks_group.command("enable")
+@hooks_group.command("enable", short_help="Take a hook's deliveries again.")
 @click.argument("hook_id")
 @json_option
 def hooks_enable(hook_id: str, as_json: bool) -> None:
@@ -226,7 +226,7 @@ def hooks_enable(hook_id: str, as_json: bool) -> None:
     _update(hook_id, {"enabled": True}, as_json)
 
 
-@hooks_group.command("disable")
+@hooks_group.command("disable", short_help="Refuse a hook's deliveries for now.")
 @click.argument("hook_id")
 @json_option
 def hooks_disable(hook_id: str, as_json: bool) -> None:
@@ -234,7 +234,7 @@ def hooks_disable(hook_id: str, as_json: bool) -> None:
     _update(hook_id, {"enabled": False}, as_json)
 
 
-@hooks_group.command("rotate")
+@hooks_group.command("rotate", short_help="Replace a hook's URL or secrets.")
 @click.argument("hook_id")
 @click.option("--url", "url", is_flag=True, help="A new hook URL; the old one stops at once.")
 @click.option("--callback-secret", is_flag=True, help="A new callback signing secret (shown once).")
@@ -279,7 +279,7 @@ def hooks_rotate(
     emit(data, as_json, show_hook)
 
 
-@hooks_group.command("delete")
+@hooks_group.command("delete", short_help="Delete a hook; its URL stops at once.")
 @click.argument("hook_id")
 @yes_option
 def hooks_delete(hook_id: str, yes: bool) -> None:

@@ -11,12 +11,12 @@ import click
 from .base import cli, echo_json, emit, fields, json_option, session, shown, table
 
 
-@cli.group("jobs")
+@cli.group("jobs", short_help="The job history.")
 def jobs_group() -> None:
     """The job history: every delivery and what happened to it."""
 
 
-@jobs_group.command("list")
+@jobs_group.command("list", short_help="List jobs, newest first.")
 @click.option(
     "--status",
     default=None,
@@ -139,7 +139,7 @@ def show_job(job: dict[str, Any]) -> None:
             click.echo(f"  #{d['number']} {d['at']}  {answer}  {d['url']}")
 
 
-@jobs_group.command("show")
+@jobs_group.command("show", short_help="Show a job: attempts, calls, callbacks.")
 @click.argument("job_id")
 @json_option
 def jobs_show(job_id: str, as_json: bool) -> None:
@@ -152,7 +152,7 @@ def jobs_show(job_id: str, as_json: bool) -> None:
     emit(data, as_json, show_job)
 
 
-@jobs_group.command("retry")
+@jobs_group.command("retry", short_help="Run a failed job again.")
 @click.argument("job_id")
 def jobs_retry(job_id: str) -> None:
     """Run JOB_ID (failed, needs_review or canceled) again, with a fresh retry budget."""

@@ -8,12 +8,12 @@ from flask import current_app
 from .base import cli, confirm, session, yes_option
 
 
-@cli.group("db")
+@cli.group("db", short_help="The database schema.")
 def db_group() -> None:
     """The database schema (Alembic migrations; the same for SQLite and PostgreSQL)."""
 
 
-@db_group.command("upgrade")
+@db_group.command("upgrade", short_help="Apply every migration.")
 def db_upgrade() -> None:
     """Apply every migration (SQLite or PostgreSQL, the same revisions)."""
     from ..db import get_db
@@ -22,7 +22,7 @@ def db_upgrade() -> None:
     click.echo("database is up to date")
 
 
-@cli.command("purge")
+@cli.command("purge", short_help="Delete finished jobs past retention.")
 @click.option(
     "--days",
     type=int,
@@ -56,7 +56,7 @@ def purge(days: int | None, dry_run: bool, yes: bool) -> None:
     click.echo(f"would purge {said}; nothing deleted" if dry_run else f"purged {said}")
 
 
-@cli.command("reencrypt")
+@cli.command("reencrypt", short_help="Re-seal secrets under the newest key.")
 def reencrypt() -> None:
     """Re-seal every stored key and secret under the newest RELAY_SECRET_KEY.
 

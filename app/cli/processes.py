@@ -33,7 +33,7 @@ def gunicorn_argv(host: str, port: int, workers: int, threads: int) -> list[str]
     ]
 
 
-@cli.command("serve", with_appcontext=False)
+@cli.command("serve", short_help="Run the web app under gunicorn.", with_appcontext=False)
 @click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option(
@@ -60,7 +60,7 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
     os.execv(argv[0], argv)
 
 
-@cli.command("worker")
+@cli.command("worker", short_help="Run a worker (jobs and callbacks).")
 @click.option("--burst", is_flag=True, help="Exit when the queues are empty.")
 @click.option(
     "--metrics-port",
@@ -88,7 +88,7 @@ def worker(burst: bool, metrics_port: int | None, metrics_host: str) -> None:
     run_worker(current_app._get_current_object(), burst=burst)  # type: ignore[attr-defined]
 
 
-@cli.command("sandbox", with_appcontext=False)
+@cli.command("sandbox", short_help="Run the Esqase sandbox alone.", with_appcontext=False)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8100, show_default=True, type=int, help="Port to listen on.")
 @click.option(
@@ -119,7 +119,7 @@ def sandbox_cmd(host: str, port: int, keys: tuple[str, ...], no_control: bool) -
     serve_sandbox(host, port, app)
 
 
-@cli.command("dev", with_appcontext=False)
+@cli.command("dev", short_help="Run everything embedded, on one machine.", with_appcontext=False)
 @click.option("--port", default=8000, show_default=True, type=int, help="Port of the web app.")
 @click.option(
     "--sandbox-port", default=8100, show_default=True, type=int, help="Port of the sandbox."

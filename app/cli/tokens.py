@@ -9,7 +9,7 @@ import click
 from .base import cli, confirm, emit, fields, json_option, session, table, yes_option
 
 
-@cli.group("tokens")
+@cli.group("tokens", short_help="Admin API and dashboard tokens.")
 def tokens_group() -> None:
     """Admin API and dashboard tokens: create, list, revoke.
 
@@ -17,7 +17,7 @@ def tokens_group() -> None:
     """
 
 
-@tokens_group.command("create")
+@tokens_group.command("create", short_help="Make an admin token (shown once).")
 @click.option("--name", required=True, help="Who or what uses it, e.g. 'ops' or 'ci'.")
 @json_option
 def tokens_create(name: str, as_json: bool) -> None:
@@ -34,7 +34,7 @@ def tokens_create(name: str, as_json: bool) -> None:
     emit(data, as_json, human)
 
 
-@tokens_group.command("list")
+@tokens_group.command("list", short_help="List admin tokens.")
 @click.option("--all", "include_revoked", is_flag=True, help="Include revoked tokens.")
 @json_option
 def tokens_list(include_revoked: bool, as_json: bool) -> None:
@@ -57,7 +57,7 @@ def tokens_list(include_revoked: bool, as_json: bool) -> None:
     )
 
 
-@tokens_group.command("revoke")
+@tokens_group.command("revoke", short_help="Revoke an admin token.")
 @click.argument("token_id")
 @yes_option
 @json_option
