@@ -123,7 +123,9 @@ def _registered_workers(redis_url: str) -> dict[int | None, str]:
 
 
 @pytest.mark.slow
-def test_dev_is_ready_when_it_says_so_and_other_terminals_use_it(tmp_path):
+def test_dev_is_ready_when_it_says_so_other_terminals_use_it_and_its_worker_restarts(
+    tmp_path,
+):
     dev = Dev(tmp_path)
     try:
         url = dev.banner()
@@ -161,6 +163,19 @@ def test_dev_is_ready_when_it_says_so_and_other_terminals_use_it(tmp_path):
         shown = cli(dev.instance, "config", "--json")
         sources = {s["name"]: s["source"] for s in json.loads(shown.stdout)}
         assert sources["RELAY_REDIS_URL"] == sources["RELAY_ADMIN_TOKEN"] == "make dev"
+
+        # A worker that dies is started again, and the new one runs the next job.
+        os.kill(worker, signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and dev.worker_pids() in ([], [worker]):
+            time.sleep(0.2)
+        assert "worker exited (code -9); restarting in 1s" in dev.text()
+        [second] = dev.worker_pids()
+        assert second != worker
+        redis_url = settings["env"]["RELAY_REDIS_URL"]
+        while time.monotonic() < deadline and _registered_workers(redis_url).get(second) != "idle":
+            time.sleep(0.2)
+        assert dev.create_lead(url).status_code == 200, dev.text()
     finally:
         dev.stop()
     assert "stopped: web, worker, sandbox and the embedded Redis" in dev.text()
@@ -201,30 +216,6 @@ def test_a_second_dev_changes_nothing_and_says_why(tmp_path):
         assert first.create_lead(url).status_code == 200
     finally:
         first.stop()
-
-
-@pytest.mark.slow
-def test_dev_starts_a_worker_that_died_again(tmp_path):
-    dev = Dev(tmp_path)
-    try:
-        url = dev.banner()
-        [first] = dev.worker_pids()
-        os.kill(first, signal.SIGKILL)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and dev.worker_pids() in ([], [first]):
-            time.sleep(0.2)
-        assert "worker exited (code -9); restarting in 1s" in dev.text()
-        [second] = dev.worker_pids()
-        assert second != first
-        redis_url = dev.settings()["env"]["RELAY_REDIS_URL"]
-        while time.monotonic() < deadline and _registered_workers(redis_url).get(second) != "idle":
-            time.sleep(0.2)
-        response = dev.create_lead(url)  # the new worker runs it
-        assert response.status_code == 200, dev.text()
-    finally:
-        dev.stop()
-    assert "stopped: web, worker, sandbox and the embedded Redis" in dev.text()
-    assert dev.leftovers() == ""
 
 
 def test_make_dev_takes_its_ports():
