@@ -2,146 +2,17 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from typing import Any
 
 import click
 
-from .base import F, cli, confirm, emit, fields, json_option, session, table, yes_option
-
-EVENTS = "job.succeeded, job.failed, job.needs_review"
+from .base import cli, confirm, emit, json_option, session, table, yes_option
+from .hook_options import hook_body, hook_options, show_hook
 
 
 @cli.group("hooks")
 def hooks_group() -> None:
     """Hook URLs: one action, one connection each."""
-
-
-def show_hook(h: dict[str, Any]) -> None:
-    fields(
-        [
-            ("id", h["id"]),
-            ("name", h["name"]),
-            ("url", h["url"]),
-            ("action", h["action"]),
-            ("connection", h["connection_id"]),
-            ("enabled", h["enabled"]),
-            ("callback url", h["callback_url"]),
-            ("callback events", h["callback_events"]),
-            ("idempotency field", h["idempotency_field"]),
-            ("preset", h["preset"]),
-            ("mapping", h["mapping"]),
-            ("allowed origins", h["allowed_origins"]),
-            ("verify sender", h["verify_sender"]),
-            ("created", h["created_at"]),
-            ("updated", h["updated_at"]),
-        ]
-    )
-    for name in ("callback_secret", "sender_secret"):
-        if h.get(name):
-            click.echo(f"\n{name.replace('_', ' ')} (shown only this once): {h[name]}")
-
-
-def _mapping(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
-    """A JSON object, inline or from a file (``@mapping.json``); '' clears it."""
-    if value is None or value == "":
-        return value
-    text = value
-    if value.startswith("@"):
-        try:
-            with open(value[1:], encoding="utf-8") as fh:
-                text = fh.read()
-        except OSError as exc:
-            raise click.BadParameter(f"cannot read {value[1:]}: {exc.strerror}") from None
-    try:
-        return json.loads(text)
-    except ValueError as exc:
-        raise click.BadParameter(f"not JSON ({exc})") from None
-
-
-def _events(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
-    return None if value is None else [e.strip() for e in value.split(",") if e.strip()]
-
-
-def _verify(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
-    """on/off, or a scheme name passed through for the service to judge."""
-    if value is None:
-        return None
-    return {"on": True, "off": False}.get(value.strip().lower(), value.strip())
-
-
-def hook_options(*, creating: bool) -> Callable[[F], F]:
-    """The options ``add`` and ``update`` share; each maps to one field of the admin API."""
-
-    def apply(fn: F) -> F:
-        options = [
-            click.option("--name", required=creating, help="A name people recognise."),
-            click.option(
-                "--action",
-                required=creating,
-                help="What the hook does, e.g. leads.create (see 'esqase-relay actions list').",
-            ),
-            click.option(
-                "--connection",
-                "connection_id",
-                required=creating,
-                help="The connection (con_...) whose key it writes with.",
-            ),
-            click.option(
-                "--callback-url",
-                default=None,
-                help="Where job outcomes are POSTed, signed ('' removes it).",
-            ),
-            click.option(
-                "--callback-events",
-                default=None,
-                callback=_events,
-                help=f"Comma-separated events to call back, of: {EVENTS}.",
-            ),
-            click.option(
-                "--idempotency-field",
-                default=None,
-                help="A payload field whose value identifies a delivery, so a replay is "
-                "not a second job ('' removes it).",
-            ),
-            click.option(
-                "--preset",
-                default=None,
-                help="A form provider's format: typeform, jotform, tally, ... ('' removes it).",
-            ),
-            click.option(
-                "--mapping",
-                default=None,
-                callback=_mapping,
-                help="Field mapping as a JSON object, or @file.json ('' removes it).",
-            ),
-            click.option(
-                "--allowed-origin",
-                "allowed_origins",
-                multiple=True,
-                help="A browser origin allowed to post (CORS). Repeatable.",
-            ),
-            click.option(
-                "--verify-sender",
-                default=None,
-                callback=_verify,
-                help="on or off: require senders to sign deliveries (on makes a sender "
-                "secret, shown once).",
-            ),
-        ]
-        for option in reversed(options):
-            fn = option(fn)
-        return fn
-
-    return apply
-
-
-def _body(values: dict[str, Any]) -> dict[str, Any]:
-    body = {k: v for k, v in values.items() if v is not None and k != "allowed_origins"}
-    if values.get("allowed_origins"):
-        body["allowed_origins"] = list(values["allowed_origins"])
-    return body
 
 
 @hooks_group.command("add", short_help="Make a hook URL.")
@@ -152,7 +23,7 @@ def hooks_add(as_json: bool, **values: Any) -> None:
     from ..services import hooks as svc
 
     with session() as s:
-        hook, secrets = svc.create(s, _body(values))
+        hook, secrets = svc.create(s, hook_body(values))
         data = svc.view(hook, secrets=secrets)
     emit(data, as_json, show_hook)
 
@@ -208,7 +79,7 @@ def _update(hook_id: str, body: dict[str, Any], as_json: bool) -> None:
 @json_option
 def hooks_update(hook_id: str, any_origin: bool, as_json: bool, **values: Any) -> None:
     """Change HOOK_ID's settings; what is not given stays as it is."""
-    body = _body(values)
+    body = hook_body(values)
     if any_origin:
         if values.get("allowed_origins"):
             raise click.UsageError("give --allowed-origin or --any-origin, not both")
