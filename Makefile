@@ -1,10 +1,13 @@
 # Two commands for a newcomer: `make dev` and `make test`. Each bootstraps .venv.
-PYTHON ?= python3
-VENV   := .venv
-BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+# `make dev PORT=8001 SANDBOX_PORT=8101` runs the dev stack on other ports.
+PYTHON       ?= python3
+VENV         := .venv
+BIN          := $(VENV)/bin
+STAMP        := $(VENV)/.installed
+PORT         ?= 8000
+SANDBOX_PORT ?= 8100
 
-.PHONY: dev test lint bench clean
+.PHONY: venv dev test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,8 +15,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+venv: $(STAMP)  # then: . .venv/bin/activate
+
 dev: $(STAMP)
-	$(BIN)/esqase-relay dev
+	$(BIN)/esqase-relay dev --port $(PORT) --sandbox-port $(SANDBOX_PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

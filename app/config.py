@@ -113,5 +113,7 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
         from .alerts.signing import check_secret
 
         check_secret(app.config["ALERT_SECRET"])  # at start-up, not at the first alert
-    if app.config["SECRET_KEY"] is not None:
-        app.config["SECRET_KEY"] = str(app.config["SECRET_KEY"])
+    # from_prefixed_env JSON-decodes values: a token of digits would become a number.
+    for name in ("SECRET_KEY", "ADMIN_TOKEN", "ALERT_SECRET"):
+        if app.config.get(name) is not None:
+            app.config[name] = str(app.config[name])

@@ -229,7 +229,11 @@ def _admin_paths(hook_id: list[dict[str, Any]]) -> dict[str, Any]:
         },
         "/api/v1/hooks/{hook_id}/rotate": {
             "parameters": hook_id,
-            "post": _admin("Rotate the hook URL and/or secrets", body="hook.rotate", errors=(404,)),
+            "post": _admin(
+                "Rotate the hook URL and/or secrets (exactly those named)",
+                body="hook.rotate",
+                errors=(404, 409),
+            ),
         },
         "/api/v1/jobs": {
             "get": {

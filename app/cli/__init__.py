@@ -6,6 +6,7 @@ One module per group of commands; importing them registers their commands.
 from . import (  # noqa: F401
     actions,
     alerts,
+    config,
     connections,
     hooks,
     jobs,

@@ -5,15 +5,15 @@ from __future__ import annotations
 import click
 from flask import current_app
 
-from .base import cli, session
+from .base import cli, confirm, session, yes_option
 
 
-@cli.group("db")
+@cli.group("db", short_help="The database schema.")
 def db_group() -> None:
-    """Database schema."""
+    """The database schema (Alembic migrations; the same for SQLite and PostgreSQL)."""
 
 
-@db_group.command("upgrade")
+@db_group.command("upgrade", short_help="Apply every migration.")
 def db_upgrade() -> None:
     """Apply every migration (SQLite or PostgreSQL, the same revisions)."""
     from ..db import get_db
@@ -22,7 +22,7 @@ def db_upgrade() -> None:
     click.echo("database is up to date")
 
 
-@cli.command("purge")
+@cli.command("purge", short_help="Delete finished jobs past retention.")
 @click.option(
     "--days",
     type=int,
@@ -31,7 +31,8 @@ def db_upgrade() -> None:
     "Default: RELAY_RETENTION_DAYS.",
 )
 @click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
-def purge(days: int | None, dry_run: bool) -> None:
+@yes_option
+def purge(days: int | None, dry_run: bool, yes: bool) -> None:
     """Delete finished jobs older than the retention period, with their history.
 
     Queued, running, retrying and needs_review jobs are never deleted.
@@ -47,15 +48,20 @@ def purge(days: int | None, dry_run: bool) -> None:
             f"must be 1 or more (got {days}); purge keeps the last DAYS days of finished jobs",
             param_hint="'--days'",
         )
+    if not dry_run:
+        confirm(f"Delete every job that finished more than {days} day(s) ago, for good?", yes)
     with session() as s:
         n = do_purge(s, days, dry_run=dry_run)
     said = f"{n.summary()} finished more than {days} day(s) ago"
     click.echo(f"would purge {said}; nothing deleted" if dry_run else f"purged {said}")
 
 
-@cli.command("reencrypt")
+@cli.command("reencrypt", short_help="Re-seal secrets under the newest key.")
 def reencrypt() -> None:
-    """Re-seal every stored key and secret under the newest RELAY_SECRET_KEY."""
+    """Re-seal every stored key and secret under the newest RELAY_SECRET_KEY.
+
+    Run it after putting a new key in front of RELAY_SECRET_KEY; then the old key can go.
+    """
     from ..services.reencrypt import reencrypt as do_reencrypt
 
     with session() as s:

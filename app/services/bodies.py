@@ -115,7 +115,7 @@ SCHEMAS: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
     "connection.update": (CONNECTION, ()),
     "hook.create": (HOOK, ("name", "action", "connection_id")),
     "hook.update": (HOOK, ()),
-    "hook.rotate": (ROTATE, ()),
+    "hook.rotate": (ROTATE, ("rotate",)),
     "jobs.filter": (JOB_FILTER, ()),
     "job.retry": (JOB_RETRY, ()),
     "job.resolve": (JOB_RESOLVE, ("action",)),

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
-from app.esqase import ApiError, EsqaseClient, EsqaseError
+from app.esqase import EsqaseClient, EsqaseError
 
 from ..errors import Conflict, NotFound
 from ..http import esqase_http
@@ -19,7 +19,7 @@ from ..jobs.outcome import Outcome, Verdict
 from ..jobs.present import iso
 from ..models import Connection, ConnectionStatus, Hook, utcnow
 from ..vault import VaultError, get_vault
-from . import bodies
+from . import bodies, keycheck
 
 
 def view(conn: Connection) -> dict[str, Any]:
@@ -136,7 +136,9 @@ def record_evidence(session: Session, conn: Connection, outcome: Outcome) -> Non
 
 
 def check(session: Session, conn_id: str) -> dict[str, Any]:
-    """Try the key against Esqase with the cheapest read, and report what it can do."""
+    """Ask Esqase whether the key can do what this connection's hooks need (every scope,
+    when no hook uses it yet), without writing anything: see :mod:`.keycheck`. The
+    answer is evidence, so the connection's status follows it."""
     conn = get(session, conn_id)
     try:
         key = get_vault().decrypt(conn.api_key_encrypted)
@@ -151,17 +153,65 @@ def check(session: Session, conn_id: str) -> dict[str, Any]:
         key,
         http=esqase_http(current_app._get_current_object()),  # type: ignore[attr-defined]
     )
+    hooks = session.execute(
+        select(Hook.id, Hook.name, Hook.action)
+        .where(Hook.connection_id == conn.id, Hook.deleted_at.is_(None))
+        .order_by(Hook.id)
+    ).all()
+    names = {h.id: h.name for h in hooks}
+    needs = keycheck.needs((h.id, h.action) for h in hooks)
+    wanted = [n.scope for n in needs] if hooks else keycheck.every_scope()
     scopes: dict[str, str] = {}
-    for resource in ("contacts", "matters", "leads", "practice-areas"):
-        try:
-            client.list(resource, limit=1)
-            scopes[f"{resource}:read"] = "ok"
-        except ApiError as exc:
-            scopes[f"{resource}:read"] = "denied" if exc.status == 403 else f"error {exc.status}"
-            if exc.status == 401:
-                conn.status, conn.last_error = ConnectionStatus.AUTH_FAILED, exc.message
-                return {"ok": False, "status": 401, "message": exc.message, "scopes": scopes}
-        except EsqaseError as exc:
-            return {"ok": False, "status": None, "message": str(exc), "scopes": scopes}
-    conn.status, conn.last_error = ConnectionStatus.ACTIVE, None
-    return {"ok": True, "status": 200, "message": "the key works", "scopes": scopes}
+    try:
+        for scope in wanted:
+            scopes[scope] = keycheck.probe(client, scope)
+    except keycheck.KeyRefused as exc:
+        conn.status, conn.last_error = ConnectionStatus.AUTH_FAILED, exc.message
+        return {"ok": False, "status": 401, "message": exc.message, "scopes": scopes, "needs": []}
+    except EsqaseError as exc:
+        message = f"Esqase could not be asked: {exc}"
+        return {"ok": False, "status": None, "message": message, "scopes": scopes, "needs": []}
+    report = [
+        {"scope": n.scope, "required": n.required, "result": scopes[n.scope], "hooks": n.hooks}
+        for n in needs
+    ]
+    missing = [n for n in needs if n.required and scopes[n.scope] != keycheck.OK]
+    message = _verdict(needs, scopes, names, len(hooks))
+    if missing:
+        conn.status, conn.last_error = ConnectionStatus.AUTH_FAILED, message
+    else:
+        conn.status, conn.last_error = ConnectionStatus.ACTIVE, None
+    return {
+        "ok": not missing,
+        "status": 200,
+        "message": message,
+        "scopes": scopes,
+        "needs": report,
+    }
+
+
+def _verdict(
+    needs: list[keycheck.Need], scopes: dict[str, str], names: dict[str, str], hooks: int
+) -> str:
+    """One paragraph a person can act on: what is missing and which hooks it stops."""
+    if not hooks:
+        can = [s for s, result in scopes.items() if result == keycheck.OK]
+        return "The key works. No hook uses this connection yet; it may: " + (
+            ", ".join(can) or "nothing (every scope was refused)"
+        )
+
+    def who(need: keycheck.Need) -> str:
+        return ", ".join(f"{names[h]!r} ({h})" for h in need.hooks)
+
+    missing = [n for n in needs if n.required and scopes[n.scope] != keycheck.OK]
+    advised = [n for n in needs if not n.required and scopes[n.scope] != keycheck.OK]
+    parts = [
+        f"The key lacks {n.scope} ({scopes[n.scope]}), which hook(s) {who(n)} need."
+        for n in missing
+    ] or [f"The key has every scope its {hooks} hook(s) need."]
+    parts += [
+        f"Without {n.scope} ({scopes[n.scope]}), a create by {who(n)} whose answer is lost "
+        "cannot be looked up and waits for a person (needs_review)."
+        for n in advised
+    ]
+    return " ".join(parts)

@@ -19,7 +19,7 @@ from actions import UnknownAction, get_action
 from app.payload import PRESETS
 
 from ..callbacks import InvalidCallbackURL, check_url, new_secret
-from ..errors import NotFound
+from ..errors import Conflict, NotFound, ValidationFailed
 from ..ids import looks_like_id
 from ..ingest import senders
 from ..ingest.gate import reject_status
@@ -270,16 +270,25 @@ def delete(session: Session, hook_id: str) -> None:
     hook.enabled = False
 
 
-def rotate(session: Session, hook_id: str, what: Any = None) -> tuple[Hook, dict[str, str]]:
-    """New URL token and/or callback or sender secret; the old ones stop working at once.
-    A provider's sender secret (Typeform, Tally) is replaced by PATCHing sender_secret."""
+def rotate(session: Session, hook_id: str, what: Any) -> tuple[Hook, dict[str, str]]:
+    """Exactly what is named (``url``, ``callback_secret``, ``sender_secret``); the old
+    ones stop working at once. Rotation never switches sender verification on or off:
+    that is ``verify_sender``'s alone, so a hook that does not verify has no sender
+    secret to rotate."""
     hook = get(session, hook_id)
-    if what is not None:
-        bodies.check("hook.rotate", {"rotate": what}, "rotation")
-    what = what or ["url", "callback_secret"]
+    if what is None:
+        raise ValidationFailed(
+            "Say what to rotate; nothing was changed.",
+            details=[bodies.problem("/rotate", ROTATE_HINT)],
+        )
+    bodies.check("hook.rotate", {"rotate": what}, "rotation")
     if "sender_secret" in what and hook.sender_scheme is None:
-        unsigned = "this hook does not verify its senders, so it has no sender secret"
-        bodies.raise_if([bodies.problem("/rotate", f"{unsigned}; set verify_sender")], "rotation")
+        raise Conflict(
+            "This hook does not verify senders, so it has no sender secret to rotate; "
+            "nothing was changed. Turn verification on with verify_sender, which makes "
+            "its first sender secret.",
+            code="sender_verification_off",
+        )
     secrets: dict[str, str] = {}
     if "url" in what:
         hook.token = new_token("hk", 24)
@@ -291,4 +300,8 @@ def rotate(session: Session, hook_id: str, what: Any = None) -> tuple[Hook, dict
         sender = senders.SCHEMES[hook.sender_scheme].new_secret()
         hook.sender_secret_encrypted = get_vault().encrypt(sender)
         secrets["sender_secret"] = sender
+    hook.updated_at = utcnow()  # set here, so the answer shows it before the flush
     return hook, secrets
+
+
+ROTATE_HINT = 'rotate is required: a list of "url", "callback_secret" and/or "sender_secret"'

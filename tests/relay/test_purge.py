@@ -158,7 +158,7 @@ def test_purge_refuses_fewer_than_one_day(history, days):
 
 
 def test_cli_purge_deletes_and_says_what_went(history, runner):
-    result = runner.invoke(cli, ["purge", "--days", "30"])
+    result = runner.invoke(cli, ["purge", "--days", "30", "--yes"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith(
         "purged 2 job(s), 1 attempt(s), 1 callback event(s) and 1 delivery(ies)"
@@ -191,7 +191,7 @@ def test_cli_purge_refuses_fewer_than_one_day(history, runner, days):
 
 
 def test_cli_purge_uses_the_retention_setting(history, runner):
-    result = runner.invoke(cli, ["purge"])  # RELAY_RETENTION_DAYS: 30 by default
+    result = runner.invoke(cli, ["purge", "--yes"])  # RELAY_RETENTION_DAYS: 30 by default
     assert result.exit_code == 0, result.output
     assert "purged 2 job(s)" in result.output
 
