@@ -11,9 +11,15 @@ from .base import echo_json, session
 from .hooks import hooks_group
 
 
-@hooks_group.command("samples")
+@hooks_group.command("samples", short_help="What a hook's form sent, as mapping paths.")
 @click.argument("hook_id")
-@click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 20))
+@click.option(
+    "--limit",
+    default=5,
+    show_default=True,
+    type=click.IntRange(1, 20),
+    help="How many of the latest deliveries to show.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the samples as JSON.")
 def hooks_samples(hook_id: str, limit: int, as_json: bool) -> None:
     """What the hook's last deliveries sent, as the paths a mapping can name.
@@ -43,7 +49,7 @@ def hooks_samples(hook_id: str, limit: int, as_json: bool) -> None:
         click.echo("")
 
 
-@hooks_group.command("suggest-mapping")
+@hooks_group.command("suggest-mapping", short_help="Propose a mapping from a hook's samples.")
 @click.argument("hook_id")
 def hooks_suggest_mapping(hook_id: str) -> None:
     """Propose a mapping from the hook's samples: form fields matched to the action's
