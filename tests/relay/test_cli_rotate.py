@@ -61,7 +61,7 @@ def test_a_verifying_hook_gets_a_new_sender_secret(relay, runner):
     rotated = _rotated(runner, hook["id"], "--sender-secret")
     assert rotated["sender_secret"].startswith("whsec_")
     assert rotated["sender_secret"] != hook["sender_secret"]
-    assert rotated["verify_sender"] is True
+    assert rotated["verify_sender"] == "standard-webhooks"  # True is the default scheme's name
     assert rotated["url"] == hook["url"] and "callback_secret" not in rotated
 
 
