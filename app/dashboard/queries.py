@@ -34,3 +34,12 @@ def hook_names(s: Session, ids: Iterable[str]) -> dict[str, str]:
 def connection_names(s: Session, ids: Iterable[str | None]) -> dict[str, str]:
     query = select(Connection.id, Connection.name).where(Connection.id.in_({i for i in ids if i}))
     return {cid: name for cid, name in s.execute(query)}
+
+
+def hooks_by_connection(s: Session) -> dict[str, list[tuple[str, str]]]:
+    """``{connection_id: [(hook_id, name), ...]}`` of the hooks not deleted."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    query = select(Hook.connection_id, Hook.id, Hook.name).where(Hook.deleted_at.is_(None))
+    for connection_id, hook_id, name in s.execute(query.order_by(Hook.id)):
+        found.setdefault(connection_id, []).append((hook_id, name))
+    return found
