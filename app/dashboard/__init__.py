@@ -11,6 +11,6 @@ from flask import Blueprint
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard", template_folder="templates")
 
-from . import auth, guard, hooks, jobs, render  # noqa: E402, F401
+from . import attention, auth, guard, hooks, jobs, render, replay, review  # noqa: E402, F401
 
 __all__ = ["bp"]

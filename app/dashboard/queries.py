@@ -34,3 +34,9 @@ def hook_names(s: Session, ids: Iterable[str]) -> dict[str, str]:
 def connection_names(s: Session, ids: Iterable[str | None]) -> dict[str, str]:
     query = select(Connection.id, Connection.name).where(Connection.id.in_({i for i in ids if i}))
     return {cid: name for cid, name in s.execute(query)}
+
+
+def replayed_as(s: Session, job_id: str) -> dict[str, str] | None:
+    """The job a replay of ``job_id`` made (at most one: ``jobs.replay_of`` is unique)."""
+    row = s.execute(select(Job.id, Job.status).where(Job.replay_of == job_id)).first()
+    return {"id": row[0], "status": str(row[1])} if row else None

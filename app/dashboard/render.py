@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from ..models import JobStatus
-from . import bp, csrf
+from . import bp, csrf, fields
 
 STATUS_LABELS: dict[str, str] = {
     JobStatus.REJECTED.value: "Rejected",
@@ -65,6 +65,7 @@ def _helpers() -> dict[str, Any]:
         "csrf_token": csrf.token,
         "csrf_field": csrf.FIELD,
         "pretty": pretty,
+        "field_rows": fields.rows,
         "when": when,
         "status_label": status_label,
         "outcome_label": outcome_label,

@@ -10,8 +10,11 @@ Four things, each a question a firm's admin would otherwise only answer by looki
   matter: a busy hook with a few bad senders is not broken, and a quiet hook with two
   typos is not an emergency; a mapping mistake or a changed form is both.
 
-Every query reads an index (``jobs(status, finished_at)``, ``jobs(hook_id, created_at)``)
-and the small connections and hooks tables, so the header costs a few index range scans.
+:func:`count` is the header's number in one statement (every page shows it);
+:func:`summary` is the item-by-item account behind it, for the attention page, the API
+and alerts. Every query reads an index (``jobs(status, finished_at)``,
+``jobs(hook_id, created_at)``) and the small connections and hooks tables, so the
+header costs a few index range scans.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from ..models import Connection, ConnectionStatus, Hook, Job, JobStatus, utcnow
@@ -125,3 +128,40 @@ def rising_rejections(session: Session, now: datetime) -> list[HookRejections]:
         if hook_id in names and count * 2 > total:
             found.append(HookRejections(hook_id, names[hook_id], count, total))
     return found
+
+
+def count(session: Session, *, now: datetime | None = None) -> int:
+    """:attr:`Attention.total` in one round trip: four scalar subqueries in one SELECT.
+
+    Rising rejections count a hook's rejected and all deliveries by ``created_at`` in
+    one grouped pass (a rejected job finishes as it arrives, so this is the window
+    :func:`rising_rejections` uses)."""
+    now = now or utcnow()
+    since = now - REJECTION_WINDOW
+    least = max(1, int(current_app.config["ALERT_REJECTIONS"]))
+    rejected = func.sum(case((Job.status == JobStatus.REJECTED, 1), else_=0))
+    rising = (
+        select(Job.hook_id)
+        .join(Hook, Hook.id == Job.hook_id)
+        .where(Job.created_at >= since, Hook.deleted_at.is_(None))
+        .group_by(Job.hook_id)
+        .having(rejected >= least, rejected * 2 > func.count())
+        .subquery()
+    )
+    row = session.execute(
+        select(
+            _counted(Job, Job.status == JobStatus.NEEDS_REVIEW),
+            _counted(Job, Job.status == JobStatus.FAILED, Job.finished_at >= now - FAILED_WINDOW),
+            _counted(
+                Connection,
+                Connection.status == ConnectionStatus.AUTH_FAILED,
+                Connection.deleted_at.is_(None),
+            ),
+            select(func.count()).select_from(rising).scalar_subquery(),
+        )
+    ).one()
+    return sum(int(value or 0) for value in row)
+
+
+def _counted(table: Any, *where: Any) -> Any:
+    return select(func.count()).select_from(table).where(*where).scalar_subquery()
