@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import current_app, g, render_template, url_for
+from flask import current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
@@ -22,18 +22,20 @@ from . import bp
 
 log = logging.getLogger(__name__)
 OUTAGES = (SQLAlchemyError, RedisError, OSError)
+CACHE = "esqase_relay.attention"
 
 
 def needs_attention() -> int | None:
     """The header's number, or ``None`` when it could not be counted right now."""
-    if "dashboard_attention" not in g:
+    cache = request.environ  # once per request (``g`` may outlive one: an app context
+    if CACHE not in cache:  # pushed around several requests, as in tests, keeps it)
         try:
             with session() as s:
-                g.dashboard_attention = svc.count(s)
+                cache[CACHE] = svc.count(s)
         except OUTAGES as exc:
             log.warning("attention count unavailable: %s", type(exc).__name__)
-            g.dashboard_attention = None
-    value = g.dashboard_attention
+            cache[CACHE] = None
+    value = cache[CACHE]
     return value if isinstance(value, int) else None
 
 

@@ -15,9 +15,11 @@ from typing import Any
 
 # Where a person sits in a payload: the payload itself, or one of these objects in it.
 HOLDERS: tuple[tuple[str, ...], ...] = ((), ("client",), ("contact",), ("prospect",), ("person",))
-NAME_PARTS = ("firstName", "lastName")
-NAME_KEYS = ("name", "fullName", "companyName", "tradeName", "title")
-EMAIL_KEYS = ("email", "primaryEmail", "emails", "clientEmails", "emailAddress")
+NAME_PARTS = (("firstName", "lastName"), ("first_name", "last_name"))
+NAME_KEYS = ("name", "fullName", "companyName", "tradeName")
+# What a job without a person is about (a matter, a practice area): named last.
+TITLE_KEYS = ("title",)
+EMAIL_KEYS = ("email", "primaryEmail", "emails", "clientEmails", "emailAddress", "email_address")
 LONGEST = 120  # characters shown; the rest is in the job's page
 
 
@@ -41,6 +43,8 @@ def person(payload: Any) -> Person:
         email = email or _email(holder)
         if name and email:
             break
+    if not name and isinstance(payload, dict):
+        name = next((t for key in TITLE_KEYS if (t := _text(payload.get(key)))), "")
     return Person(_short(name), _short(email))
 
 
@@ -63,10 +67,10 @@ def _at(payload: Any, path: tuple[str, ...]) -> Any:
 
 
 def _name(holder: dict[str, Any]) -> str:
-    parts = [_text(holder.get(key)) for key in NAME_PARTS]
-    joined = " ".join(part for part in parts if part)
-    if joined:
-        return joined
+    for keys in NAME_PARTS:
+        joined = " ".join(part for key in keys if (part := _text(holder.get(key))))
+        if joined:
+            return joined
     for key in NAME_KEYS:
         if text := _text(holder.get(key)):
             return text
