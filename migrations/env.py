@@ -8,6 +8,7 @@ import os
 from alembic import context
 from sqlalchemy import create_engine
 
+import app.models_dashboard  # noqa: F401  (its table is part of the schema)
 from app.models import Base
 
 config = context.config

@@ -1,14 +1,14 @@
-"""Signing in with an admin token: the cookie remembers which credential, never the token.
+"""Signing in with an admin token: the cookie carries a session id, never the token.
 
-The session (Flask's signed cookie) holds ``{"credential", "at"}``. The
-credential is ``token:<id>`` for a stored admin token, re-checked on every
-request so revoking the token signs its dashboards out, or
-``bootstrap:<fingerprint>`` for RELAY_ADMIN_TOKEN, where the fingerprint is an
-HMAC under a key derived for this alone from RELAY_SECRET_KEY (see
-:mod:`app.vault`): the cookie is readable by whoever holds it, so a plain hash
-would let them test guesses of a short bootstrap token offline; changing
-RELAY_ADMIN_TOKEN (or the newest RELAY_SECRET_KEY) signs those sessions out. A
-sign-in also expires after :data:`MAX_AGE` whatever happens.
+The session (Flask's signed cookie) holds only ``{"sid"}``, the id of a server-side
+sign-in (:mod:`.sessions`), which records the credential: ``token:<id>`` for a
+stored admin token, re-checked on every request so revoking the token signs its
+dashboards out, or ``bootstrap:<fingerprint>`` for RELAY_ADMIN_TOKEN, where the
+fingerprint is an HMAC under a key derived for this alone from RELAY_SECRET_KEY (see
+:mod:`app.vault`), so the table does not help anyone test guesses of a short
+bootstrap token offline; changing RELAY_ADMIN_TOKEN (or the newest RELAY_SECRET_KEY)
+signs those sessions out. Signing out deletes the record, so a copied cookie stops
+working too. A sign-in also expires after :data:`MAX_AGE` whatever happens.
 """
 
 from __future__ import annotations
@@ -16,10 +16,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import posixpath
-import time
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from redis.exceptions import RedisError
 from sqlalchemy import select
@@ -31,7 +30,7 @@ from ..models import AdminToken
 from ..redis_conn import get_redis, key
 from ..services import tokens
 from ..vault import get_vault
-from . import bp, csrf
+from . import bp, csrf, sessions
 
 SESSION_KEY = "dashboard_auth"
 MAX_AGE = 12 * 3600  # seconds a sign-in lasts
@@ -74,16 +73,33 @@ def _still_valid(credential: str) -> bool:
     return False
 
 
-def signed_in() -> bool:
+def _session_id() -> str | None:
     state = session.get(SESSION_KEY)
-    if not isinstance(state, dict):
+    sid = state.get("sid") if isinstance(state, dict) else None
+    return sid if isinstance(sid, str) and sid else None
+
+
+def signed_in() -> bool:
+    """A live server-side sign-in whose credential still holds; remembered for the request."""
+    sid = _session_id()
+    credential = sessions.credential_of(sid) if sid else None
+    if credential is None or not _still_valid(credential):
         return False
-    at, credential = state.get("at"), state.get("credential")
-    if not isinstance(at, int) or not isinstance(credential, str):
-        return False
-    if not 0 <= time.time() - at <= MAX_AGE:
-        return False
-    return _still_valid(credential)
+    g.dashboard_credential = credential
+    return True
+
+
+def actor() -> str:
+    """Who is signed in, as a person's decision on a job records it (like the API's)."""
+    credential = str(g.get("dashboard_credential") or "")
+    kind, _, ref = credential.partition(":")
+    if kind == "bootstrap":
+        return f"{tokens.BOOTSTRAP} via the dashboard"
+    if kind == "token":
+        with db_session() as s:
+            name = s.scalar(select(AdminToken.name).where(AdminToken.id == ref))
+        return f"{name} ({ref}) via the dashboard"
+    return "unknown"
 
 
 def _safe_next(raw: str | None) -> str:
@@ -154,13 +170,17 @@ def login_post() -> ResponseReturnValue:
         _count_failure()
         return _form("That admin token is not valid (or it was revoked).", 401)
     session.clear()  # nothing from before sign-in carries over
-    session[SESSION_KEY] = {"credential": credential, "at": int(time.time())}
+    session[SESSION_KEY] = {"sid": sessions.open_session(credential, MAX_AGE)}
     csrf.renew()
     return redirect(_safe_next(request.form.get("next")))
 
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
+    """Ends the sign-in on the server: this cookie, and any copy of it, is worthless now."""
+    sid = _session_id()
+    if sid:
+        sessions.close_session(sid)
     session.clear()
     flash("You are signed out.", "ok")
     return redirect(url_for("dashboard.login"))
