@@ -24,7 +24,7 @@ from ..services import jobs as svc
 from ..services import replay as replay_svc
 from ..services import review as review_svc
 from . import bp, flow, people, queries
-from .identity import by
+from .auth import actor as by
 
 PAGE_SIZE = 50
 FILTER_ARGS = ("status", "action", "hook_id", "q", "since", "until")

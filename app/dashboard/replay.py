@@ -20,7 +20,7 @@ from ..services import jobs as svc
 from ..services import redeliver as redeliver_svc
 from ..services import replay as replay_svc
 from . import bp, flow
-from .identity import by
+from .auth import actor as by
 
 FILTER_ARGS = ("status", "action", "hook_id", "q", "since", "until")
 

@@ -1,7 +1,7 @@
 """A job in review settled in the browser: check Esqase again, link the record, create it, discard.
 
 Each button is one call of :mod:`app.services.review` (the admin API's and CLI's too),
-recorded with who is signed in (:func:`.identity.by`). Creating it again is the one
+recorded with who is signed in (:func:`.auth.actor`). Creating it again is the one
 decision that can make a duplicate, so it is never one click: a page of its own shows
 what would be sent and asks the person to tick that they looked in Esqase
 (``confirm_create``, the admin API's field name); a plain Retry lands there too.
@@ -19,7 +19,7 @@ from ..errors import RelayError
 from ..services import jobs as svc
 from ..services import review
 from . import bp, fields, flow, people
-from .identity import by
+from .auth import actor as by
 
 CHECKED = (
     "Esqase will be read again in a moment (nothing is sent). One match settles the job; "

@@ -10,7 +10,7 @@ from app.services import tokens
 from tests.relay.test_dashboard import csrf_from, html, post_job, sign_in, signed_in
 
 LEAD = {"type": "PERSON", "firstName": "Jane", "lastName": "Doe", "email": "jane@example.com"}
-BY = "console: admin (RELAY_ADMIN_TOKEN)"
+BY = "admin (RELAY_ADMIN_TOKEN) via the dashboard"
 
 
 @pytest.fixture(autouse=True)
@@ -147,7 +147,7 @@ def test_discard_with_a_stored_token_records_that_token(relay, unreadable):
     assert response.status_code == 302
     job = relay.job(job_id)
     assert (job["status"], job["resolution"]["kind"]) == ("canceled", "discarded")
-    assert job["resolution"]["by"] == f"console: Dana at the firm ({row.id})"
+    assert job["resolution"]["by"] == f"Dana at the firm ({row.id}) via the dashboard"
     page = html(client.get(f"/dashboard/jobs/{job_id}"))
     assert "Discarded: nothing more sent" in page and "Dana at the firm" in page
     assert token not in page
