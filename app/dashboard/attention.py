@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import current_app, render_template, request, url_for
+from flask import current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
@@ -56,14 +56,6 @@ def attention() -> ResponseReturnValue:
         "dashboard/attention.html",
         active="attention",
         found=found,
-        connections_url=_connections_url(),
         threshold=int(current_app.config["ALERT_REJECTIONS"]),
     )
     return page, 200 if found is not None else 503
-
-
-def _connections_url() -> str | None:
-    """The connections page, where the console has one."""
-    if "dashboard.connections" in current_app.view_functions:
-        return url_for("dashboard.connections")
-    return None

@@ -13,8 +13,15 @@ from flask.typing import ResponseReturnValue
 from ..errors import RelayError
 from . import auth, bp, csrf
 
-# Pages a signed-out visitor may see (signing out always works, signed in or not).
-OPEN = {"dashboard.login", "dashboard.login_post", "dashboard.logout"}
+# Pages a signed-out visitor may see (signing out always works, signed in or not), and
+# the stylesheet and icon the sign-in page uses.
+OPEN = {
+    "dashboard.login",
+    "dashboard.login_post",
+    "dashboard.logout",
+    "dashboard.favicon",
+    "dashboard.stylesheet",
+}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # The pages use no JavaScript at all, so scripts are refused outright; inline
 # style is allowed for the one <style> block of the base template.

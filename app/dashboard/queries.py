@@ -40,3 +40,12 @@ def replayed_as(s: Session, job_id: str) -> dict[str, str] | None:
     """The job a replay of ``job_id`` made (at most one: ``jobs.replay_of`` is unique)."""
     row = s.execute(select(Job.id, Job.status).where(Job.replay_of == job_id)).first()
     return {"id": row[0], "status": str(row[1])} if row else None
+
+
+def hooks_by_connection(s: Session) -> dict[str, list[tuple[str, str]]]:
+    """``{connection_id: [(hook_id, name), ...]}`` of the hooks not deleted."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    query = select(Hook.connection_id, Hook.id, Hook.name).where(Hook.deleted_at.is_(None))
+    for connection_id, hook_id, name in s.execute(query.order_by(Hook.id)):
+        found.setdefault(connection_id, []).append((hook_id, name))
+    return found

@@ -72,6 +72,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Any:
+    """Keep each phase's report on the test, so a failed test's page can be kept."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if _skip_reason:
         terminalreporter.write_line(
@@ -129,24 +137,44 @@ def sign_in(page: Any, base: str, token: str = ADMIN) -> None:
     assert "/dashboard/login" not in page.url, "signing in did not leave the sign-in page"
 
 
-def _page(browser: Any, base: str, viewport: dict[str, int]) -> Iterator[Any]:
+def _page(
+    request: pytest.FixtureRequest, browser: Any, base: str, viewport: dict[str, int]
+) -> Iterator[Any]:
     context = browser.new_context(viewport=viewport, base_url=base)
     context.set_default_timeout(ACTION_TIMEOUT_MS)
     context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
     page = context.new_page()
     sign_in(page, base)
     yield page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        _keep_failed_page(request, page)
     context.close()
 
 
-@pytest.fixture
-def page(browser: Any, served: str) -> Iterator[Any]:
-    yield from _page(browser, served, DESKTOP)
+def _keep_failed_page(request: pytest.FixtureRequest, page: Any) -> None:
+    """A failed test's last page as HTML and PNG, under RELAY_BROWSER_ARTIFACTS (default
+    /tmp/relay-browser-failures): what the browser showed is the quickest clue."""
+    folder = Path(os.environ.get("RELAY_BROWSER_ARTIFACTS", "/tmp/relay-browser-failures"))
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = folder / request.node.name.replace("/", "_")
+    try:
+        Path(f"{stem}.html").write_text(page.content())
+        page.screenshot(path=f"{stem}.png", full_page=True)
+    except Exception as exc:  # noqa: BLE001 - a closed page must not hide the real failure
+        print(f"could not keep the failed page: {exc}")
+        return
+    print(f"failed page kept: {stem}.html, {stem}.png (at {page.url})")
 
 
 @pytest.fixture
-def phone(browser: Any, served: str) -> Iterator[Any]:
-    yield from _page(browser, served, PHONE)
+def page(request: pytest.FixtureRequest, browser: Any, served: str) -> Iterator[Any]:
+    yield from _page(request, browser, served, DESKTOP)
+
+
+@pytest.fixture
+def phone(request: pytest.FixtureRequest, browser: Any, served: str) -> Iterator[Any]:
+    yield from _page(request, browser, served, PHONE)
 
 
 def no_sideways_scroll(page: Any) -> tuple[int, int]:
