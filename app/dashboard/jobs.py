@@ -15,6 +15,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from actions import registry
+from actions.crud import NOUNS
 
 from ..db import session
 from ..errors import Conflict, RelayError
@@ -90,7 +91,7 @@ def job(job_id: str) -> ResponseReturnValue:
                 "candidates": [
                     {"record": c, "person": people.person(c)} for c in review_svc.candidates(row)
                 ],
-                "resource": review_svc.resource_in_doubt(s, row),
+                "noun": review_noun(review_svc.resource_in_doubt(s, row)),
             }
     return render_template(
         "dashboard/job.html",
@@ -106,6 +107,11 @@ def job(job_id: str) -> ResponseReturnValue:
         can_replay=view["status"] in replay_svc.REPLAYABLE and replayed_as is None,
         can_redeliver=bool(view.get("callbacks")),
     )
+
+
+def review_noun(resource: str) -> str:
+    """``leads`` -> ``lead``: what the person is asked to look for in Esqase."""
+    return NOUNS.get(resource, (resource, resource))[0]
 
 
 @bp.post("/jobs/<job_id>/retry")

@@ -16,6 +16,7 @@ from . import bp, csrf, fields
 
 STATUS_LABELS: dict[str, str] = {
     JobStatus.REJECTED.value: "Rejected",
+    JobStatus.IGNORED.value: "Ignored",
     JobStatus.QUEUED.value: "Queued",
     JobStatus.RUNNING.value: "Running",
     JobStatus.RETRYING.value: "Retrying",

@@ -20,6 +20,7 @@ from ..services import jobs as svc
 from ..services import review
 from . import bp, fields, flow, people
 from .auth import actor as by
+from .jobs import review_noun
 
 CHECKED = (
     "Esqase will be read again in a moment (nothing is sent). One match settles the job; "
@@ -88,7 +89,7 @@ def _confirmation(job_id: str, problem: str | None = None, status: int = 200) ->
                 )
                 return redirect(url_for(".job", job_id=job.id))
             found = review.candidates(job)
-            resource = review.resource_in_doubt(s, job)
+            resource = review_noun(review.resource_in_doubt(s, job))
             view = {"id": job.id, "action": job.action, "input": job.input}
     except RelayError as exc:
         flash(exc.message, "error")

@@ -59,7 +59,7 @@ def test_link_a_candidate(page, relay, look_alikes):
     assert _badge(page) == "Needs review"
     assert page.locator("[data-attention]").inner_text() == "1"
     chosen = relay.esqase.records("leads")[1]["id"]
-    page.click(f"text=This is it: link {chosen}")
+    page.click(f'[data-candidate="{chosen}"] button')
     page.wait_for_url(f"**/dashboard/jobs/{look_alikes}")
     assert "the job succeeded with that record" in page.locator(".flash-ok").inner_text()
     assert _badge(page) == "Succeeded"

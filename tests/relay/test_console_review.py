@@ -54,7 +54,7 @@ def test_the_review_panel_lists_the_reason_the_candidates_and_four_choices(relay
     assert len(leads) == 2
     for lead in leads:
         assert f'data-candidate="{lead["id"]}"' in page
-        assert f"This is it: link {lead['id']}" in page
+        assert f'name="record_id" value="{lead["id"]}"' in page
     assert "Jane Doe" in page and "jane@example.com" in page
     for choice in ("Check Esqase again", "It exists: link record", "It does not exist: create it"):
         assert choice in page
