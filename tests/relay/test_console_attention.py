@@ -137,3 +137,23 @@ def test_no_secret_appears_on_any_console_page(relay, inbox):
     client.post(f"/dashboard/jobs/{review}/discard", data={"csrf_token": token})
     after = html(client.get(f"/dashboard/jobs/{review}"))
     assert all(secret not in after for secret in secrets)
+
+
+def test_the_header_count_costs_one_statement(relay):
+    """Every page pays for it, so it is one SELECT however many conditions hold."""
+    from sqlalchemy import event
+
+    _all_four(relay)
+    engine = get_db().engine
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        with session() as s:
+            assert attention.count(s) == 4
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1
