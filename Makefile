@@ -7,7 +7,7 @@ STAMP        := $(VENV)/.installed
 PORT         ?= 8000
 SANDBOX_PORT ?= 8100
 
-.PHONY: venv dev test lint bench clean
+.PHONY: venv dev test lint bench screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ bench: $(STAMP)
 	  { $$SUDO apt-get update -q >/dev/null 2>&1 && $$SUDO apt-get install -y -q wrk >/dev/null 2>&1; } || \
 	  echo "wrk could not be installed: the load falls back to bench/loadgen.py's asyncio client"; }
 	$(BIN)/python -m bench
+
+# PNGs of the console's main pages into docs/screenshots/ (needs a chromium: apt-get install chromium).
+screenshots: $(STAMP)
+	$(BIN)/python -m tests.browser.screenshots
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache

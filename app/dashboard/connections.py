@@ -66,6 +66,7 @@ def _page(
         active="connections",
         conn=view,
         used=used,
+        hook_names=dict(used),
         errors=errors or {},
         check=check,
     )
