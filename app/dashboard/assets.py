@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Response
-from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 
 from . import bp
@@ -30,9 +29,3 @@ def favicon() -> ResponseReturnValue:
 @bp.get("/console.css")
 def stylesheet() -> ResponseReturnValue:
     return _file("console.css")
-
-
-@bp.record_once
-def _site_icon(state: BlueprintSetupState) -> None:
-    """Browsers ask for /favicon.ico on any page without a <link>: the same icon."""
-    state.app.add_url_rule("/favicon.ico", "favicon_ico", lambda: _file("favicon.svg"))

@@ -90,3 +90,29 @@ def test_pages_at_phone_width_never_scroll_sideways(phone, relay):
         scroll, inner = no_sideways_scroll(phone)
         wide = [] if scroll <= inner else phone.evaluate(WIDEST)
         assert scroll <= inner, f"{path} scrolls sideways at 390px ({scroll} > {inner}): {wide}"
+
+
+def test_the_test_delivery_button_links_to_a_job_that_succeeds(page, relay):
+    hook = relay.hook("contacts.create")
+    page.goto(f"/dashboard/hooks/{hook['id']}")
+    page.click("button:text('Send a test delivery')")
+    link = page.locator("#test-job")
+    job_id = link.inner_text().removeprefix("job ").strip()
+    relay.work()
+    link.click()
+    page.wait_for_url(f"**/dashboard/jobs/{job_id}")
+    assert "Succeeded" in page.locator("h1").inner_text()
+    assert [r["firstName"] for r in relay.esqase.records("contacts")] == ["Jane"]
+
+
+def test_a_refused_hook_form_shows_the_sentence_beside_the_field(page, relay):
+    relay.connection()
+    page.goto("/dashboard/hooks/new?action=leads.create")
+    form = page.locator("form[method=post][action$='/dashboard/hooks/new']")
+    form.locator("input[name=name]").fill("Bad mapping")
+    form.locator("select[name=connection_id]").select_option(index=1)
+    form.locator("textarea[name=mapping]").fill('{"firstName": ')
+    form.locator("button[type=submit]").click()
+    problem = page.locator("label.has-error .field-error")
+    assert "The mapping is not valid JSON" in problem.inner_text()
+    assert page.locator("input[name=name]").first.input_value() == "Bad mapping"
