@@ -12,6 +12,18 @@ from flask import Blueprint
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard", template_folder="templates")
 
-from . import assets, auth, connections, guard, hook_page, hooks, jobs, render  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    assets,
+    attention,
+    auth,
+    connections,
+    guard,
+    hook_page,
+    hooks,
+    jobs,
+    render,
+    replay,
+    review,
+)
 
 __all__ = ["bp"]

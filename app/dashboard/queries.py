@@ -36,6 +36,12 @@ def connection_names(s: Session, ids: Iterable[str | None]) -> dict[str, str]:
     return {cid: name for cid, name in s.execute(query)}
 
 
+def replayed_as(s: Session, job_id: str) -> dict[str, str] | None:
+    """The job a replay of ``job_id`` made (at most one: ``jobs.replay_of`` is unique)."""
+    row = s.execute(select(Job.id, Job.status).where(Job.replay_of == job_id)).first()
+    return {"id": row[0], "status": str(row[1])} if row else None
+
+
 def hooks_by_connection(s: Session) -> dict[str, list[tuple[str, str]]]:
     """``{connection_id: [(hook_id, name), ...]}`` of the hooks not deleted."""
     found: dict[str, list[tuple[str, str]]] = {}

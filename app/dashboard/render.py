@@ -12,10 +12,11 @@ from datetime import datetime
 from typing import Any
 
 from ..models import JobStatus
-from . import bp, csrf
+from . import bp, csrf, fields
 
 STATUS_LABELS: dict[str, str] = {
     JobStatus.REJECTED.value: "Rejected",
+    JobStatus.IGNORED.value: "Ignored",
     JobStatus.QUEUED.value: "Queued",
     JobStatus.RUNNING.value: "Running",
     JobStatus.RETRYING.value: "Retrying",
@@ -65,6 +66,7 @@ def _helpers() -> dict[str, Any]:
         "csrf_token": csrf.token,
         "csrf_field": csrf.FIELD,
         "pretty": pretty,
+        "field_rows": fields.rows,
         "when": when,
         "status_label": status_label,
         "outcome_label": outcome_label,

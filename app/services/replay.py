@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -136,15 +136,7 @@ def replay_many(
 ) -> dict[str, Any]:
     """Every matching job not replayed yet, oldest first, up to ``limit`` (``more`` says
     whether others remain: running it again goes on from there)."""
-    statuses = filters.statuses or (JobStatus.REJECTED,)
-    if any(s not in REPLAYABLE for s in statuses):
-        raise BadRequest(
-            f"bulk replay works on {', '.join(REPLAYABLE)} jobs only", code="invalid_filter"
-        )
-    scoped = JobFilter(**{**filters.__dict__, "statuses": tuple(statuses)})
-    later = aliased(Job)
-    not_replayed = ~exists().where(later.replay_of == Job.id)
-    query = select(Job.id).where(*scoped.where(), not_replayed).order_by(Job.id)
+    query = select(Job.id).where(*_pending(filters)).order_by(Job.id)
     ids = list(session.scalars(query.limit(limit + 1)))
     more, ids = len(ids) > limit, ids[:limit]
     counts = {"accepted": 0, "ignored": 0, "still_rejected": 0, "skipped": 0}
@@ -165,3 +157,22 @@ def replay_many(
         counts[outcome] += 1
         jobs.append({"id": job_id, "outcome": outcome, "replay": new.id})
     return {**counts, "more": more, "jobs": jobs}
+
+
+def count_pending(session: Session, filters: JobFilter) -> int:
+    """How many jobs :func:`replay_many` would take (before its limit): what a person is
+    asked to confirm before a bulk replay."""
+    query = select(func.count()).select_from(Job).where(*_pending(filters))
+    return int(session.scalar(query) or 0)
+
+
+def _pending(filters: JobFilter) -> list[Any]:
+    """Matching jobs of a replayable status not replayed yet (``status`` rejected by default)."""
+    statuses = filters.statuses or (JobStatus.REJECTED,)
+    if any(s not in REPLAYABLE for s in statuses):
+        raise BadRequest(
+            f"bulk replay works on {', '.join(REPLAYABLE)} jobs only", code="invalid_filter"
+        )
+    scoped = JobFilter(**{**filters.__dict__, "statuses": tuple(statuses)})
+    later = aliased(Job)
+    return [*scoped.where(), ~exists().where(later.replay_of == Job.id)]

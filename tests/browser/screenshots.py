@@ -19,6 +19,8 @@ from typing import Any
 import httpx
 from cryptography.fernet import Fernet
 
+from tests.browser.review_shots import make_review, shoot_review
+
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "docs" / "screenshots"
 ADMIN = "demo-admin-token"
@@ -84,7 +86,8 @@ def _demo(app: Any, sandbox_url: str) -> dict[str, Any]:
     admin.post(path, json={"type": "PERSONN", "firstName": "Sam", "emial": "sam@example.com"})
     with app.app_context():
         build_worker(app).work(burst=True, logging_level="WARNING")
-    return {"connection_id": conn_id, "hook": zap, "key": key}
+    review = make_review(app, admin, headers, path, sandbox_url, key)
+    return {"connection_id": conn_id, "hook": zap, "key": key, "review": review}
 
 
 def _shoot(base: str, demo: dict[str, Any]) -> list[Path]:
@@ -127,6 +130,7 @@ def _shoot(base: str, demo: dict[str, Any]) -> list[Path]:
         phone = browser.new_context(viewport=PHONE, base_url=base).new_page()
         sign_in(phone, base, ADMIN)
         shot(phone, "jobs-phone", "/dashboard/jobs", full=False)
+        shoot_review(browser, base, demo["review"], shot, sign_in, DESKTOP, PHONE, ADMIN)
         browser.close()
     return written
 
@@ -156,6 +160,7 @@ def main() -> int:
                 "PUBLIC_URL": PUBLIC_URL,
                 "ALLOW_PRIVATE_CALLBACKS": True,
                 "RECONCILE_DELAY": 0,
+                "RETRY_SCHEDULE": "0,0,0",  # the lost create is looked up at once
             }
         )
         with app.app_context():
