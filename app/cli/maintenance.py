@@ -69,20 +69,22 @@ def purge(days: int | None, dry_run: bool, batch_size: int, yes: bool) -> None:
     if not dry_run:
         confirm(f"Delete every job that finished more than {days} day(s) ago, for good?", yes)
     with session() as s:
-        n = do_purge(s, days, batch=batch_size, dry_run=dry_run, progress=_Progress())
+        n = do_purge(s, days, batch=batch_size, dry_run=dry_run, progress=_Progress(batch_size))
     said = f"{n.summary()} finished more than {days} day(s) ago"
     click.echo(f"would purge {said}; nothing deleted" if dry_run else f"purged {said}")
 
 
 class _Progress:
-    """A line on stderr at most every PROGRESS_EVERY seconds: a quick purge prints none."""
+    """A line on stderr at most every PROGRESS_EVERY seconds, and only while full batches
+    go (more may follow): a purge that fits one batch prints only its summary."""
 
-    def __init__(self) -> None:
+    def __init__(self, batch: int) -> None:
+        self.batch = batch
         self.started = self.shown = time.monotonic()
 
     def __call__(self, total: Purged) -> None:
         now = time.monotonic()
-        if now - self.shown < PROGRESS_EVERY:
+        if total.jobs % self.batch or now - self.shown < PROGRESS_EVERY:
             return
         self.shown = now
         rate = total.jobs / max(now - self.started, 1e-9)
