@@ -187,6 +187,14 @@ class Job(Base):
         Index("ix_jobs_hook_created", "hook_id", "created_at"),
         # The attention counts: failed in the last day, rejected in the last hour.
         Index("ix_jobs_status_finished", "status", "finished_at"),
+        # Substring search over `search` (app/search.py); PostgreSQL only (pg_trgm, 0006).
+        Index(
+            "ix_jobs_search_trgm",
+            "search",
+            postgresql_using="gin",
+            postgresql_ops={"search": "gin_trgm_ops"},
+            info={"dialects": ("postgresql",)},
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("job"))
@@ -216,6 +224,7 @@ class Job(Base):
     # Finished steps of a composite action, so a retry resumes instead of repeating.
     checkpoint: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     worker: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    search: Mapped[str | None] = mapped_column(Text, nullable=True)  # what q= finds it by
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

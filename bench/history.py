@@ -15,9 +15,12 @@ import statistics
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
-from sqlalchemy import text
+from sqlalchemy import inspect, text
+
+from app.search import like_pattern
 
 from .harness import LEAD, RELAY, Relay, available_dbs, private_redis, relay_on, run
 from .report import Table, ms, section, show
@@ -41,6 +44,7 @@ def main() -> None:
         target = seed(relay.history.engine, n, hooks)
         seeded = time.monotonic() - started
         show(_searches(relay, target, hooks[1][0], n, seeded))
+        show(_sql_side_by_side(relay, target))
         show(_purge(relay, n))
 
 
@@ -71,6 +75,9 @@ def _searches(relay: Relay, target: Target, hook_id: str, n: int, seeded: float)
         "q=job id": ("/api/v1/jobs", {"q": target.id}),
         "q=idempotency key": ("/api/v1/jobs", {"q": target.idempotency_key}),
         "q=common first name": ("/api/v1/jobs", {"q": "Priya"}),
+        # Added with the search column (issue 10): an id's beginning, two words.
+        "q=job id prefix (20 chars)": ("/api/v1/jobs", {"q": target.id[:20]}),
+        "q=first and last name": ("/api/v1/jobs", {"q": f"Marguerite {target.last_name}"}),
     }
     table = Table(
         f"history: {n:,} jobs seeded in {seeded:.0f} s (COPY); limit 50 per page",
@@ -92,6 +99,42 @@ def _get(client: httpx.Client, path: str, params: dict[str, str]) -> tuple[float
     response.raise_for_status()
     body = response.json()
     return elapsed, len(body["data"]) if isinstance(body.get("data"), list) else "-"
+
+
+# The search predicate before issue 10 (JSON cast to text, ILIKE) beside the search
+# column's, on the same rows in the same run: PostgreSQL's own execution time.
+OLD_SEARCH = (
+    "SELECT id FROM jobs WHERE id = :q OR idempotency_key = :q "
+    "OR CAST(input AS TEXT) ILIKE :like OR CAST(error AS TEXT) ILIKE :like "
+    "ORDER BY id DESC LIMIT 51"
+)
+NEW_SEARCH = "SELECT id FROM jobs WHERE search LIKE :like ORDER BY id DESC LIMIT 51"
+
+
+def _sql_side_by_side(relay: Relay, target: Target) -> Table:
+    table = Table(
+        "search in SQL: EXPLAIN ANALYZE execution time, median of 3 (one word, one match)",
+        "q|JSON::text ILIKE (before)|jobs.search LIKE (after)|after's plan",
+    )
+    with relay.history.engine.connect() as conn:
+        has_column = "search" in {c["name"] for c in inspect(conn).get_columns("jobs")}
+        for q in (target.email, target.last_name, target.idempotency_key):
+            before, _ = _explained(conn, OLD_SEARCH, {"q": q, "like": f"%{q}%"})
+            if not has_column:
+                table.add(q, ms(before), "-", "no jobs.search column in this version")
+                continue
+            after, plan = _explained(conn, NEW_SEARCH, {"like": like_pattern(q.casefold())})
+            table.add(q, ms(before), ms(after), plan)
+    return table
+
+
+def _explained(conn: Any, sql: str, binds: dict[str, str]) -> tuple[float, str]:
+    times, plan = [], ""
+    for _ in range(3):
+        lines = [r[0] for r in conn.execute(text(f"EXPLAIN (ANALYZE) {sql}"), binds)]
+        times.append(float(lines[-1].split()[2]))  # "Execution Time: 1.234 ms"
+        plan = "trigram index" if any("ix_jobs_search_trgm" in x for x in lines) else "scan"
+    return statistics.median(times), plan
 
 
 @dataclass
@@ -158,7 +201,7 @@ def _purge(relay: Relay, n: int) -> Table:
 
 def _timed_purge(relay: Relay, days: int) -> tuple[float, str]:
     started = time.monotonic()
-    out = run([RELAY, "purge", "--days", str(days)], relay.env, timeout=3600).stdout
+    out = run([RELAY, "purge", "--days", str(days), "--yes"], relay.env, timeout=3600).stdout
     return time.monotonic() - started, out
 
 

@@ -25,6 +25,8 @@ from typing import Any
 from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 
+from app.search import search_text
+
 DAYS = 100
 CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
 FIRST = (
@@ -150,8 +152,15 @@ def _rows(
                     "details": [{"path": "/email", "message": "email is already in use"}],
                 }
             )
+        _found_by(job)
         history = [] if status == "rejected" else _attempt_rows(job, status, rng)
         yield job, history
+
+
+def _found_by(job: dict[str, Any]) -> None:
+    """``jobs.search`` as the relay fills it when it creates the job (same function)."""
+    columns = {c: json.loads(job[c]) if job[c] else None for c in ("input", "received", "error")}
+    job["search"] = search_text(**columns, idempotency_key=job["idempotency_key"])
 
 
 def _attempt_rows(
@@ -284,6 +293,7 @@ def _make_target(job: dict[str, Any], i: int) -> tuple[dict[str, Any], Target]:
         "received": None,
         "error": None,
     }
+    _found_by(job)
     return job, Target(job["id"], lead["email"], lead["lastName"], key)
 
 

@@ -24,7 +24,11 @@ def jobs_group() -> None:
 )
 @click.option("--action", default=None, help="Only jobs of this action (e.g. leads.create).")
 @click.option("--hook", "hook_id", default=None, help="Only jobs of this hook (hook_...).")
-@click.option("--q", default=None, help="Search ids, idempotency keys, input and errors.")
+@click.option(
+    "--q",
+    default=None,
+    help="Search: a job id or its start, an idempotency key, an email, a name.",
+)
 @click.option(
     "--since", default=None, help="Created at or after this ISO time (2026-07-01T00:00Z)."
 )

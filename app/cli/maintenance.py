@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import time
+from typing import TYPE_CHECKING
+
 import click
 from flask import current_app
 
 from .base import cli, confirm, session, yes_option
+
+if TYPE_CHECKING:
+    from ..services.retention import Purged
+
+PROGRESS_EVERY = 2.0  # seconds between progress lines of a long purge
 
 
 @cli.group("db", short_help="The database schema.")
@@ -31,11 +39,21 @@ def db_upgrade() -> None:
     "Default: RELAY_RETENTION_DAYS.",
 )
 @click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, 10_000),
+    default=1000,
+    show_default=True,
+    help="Jobs deleted per transaction; each batch is committed before the next.",
+)
 @yes_option
-def purge(days: int | None, dry_run: bool, yes: bool) -> None:
+def purge(days: int | None, dry_run: bool, batch_size: int, yes: bool) -> None:
     """Delete finished jobs older than the retention period, with their history.
 
-    Queued, running, retrying and needs_review jobs are never deleted.
+    Queued, running, retrying and needs_review jobs are never deleted. Jobs go in
+    batches, each committed on its own, so deliveries and workers carry on while a
+    large history is purged; a long purge reports its progress every few seconds
+    (on stderr) and may be stopped and run again at any point.
     """
     from ..services.retention import purge as do_purge
 
@@ -51,9 +69,26 @@ def purge(days: int | None, dry_run: bool, yes: bool) -> None:
     if not dry_run:
         confirm(f"Delete every job that finished more than {days} day(s) ago, for good?", yes)
     with session() as s:
-        n = do_purge(s, days, dry_run=dry_run)
+        n = do_purge(s, days, batch=batch_size, dry_run=dry_run, progress=_Progress(batch_size))
     said = f"{n.summary()} finished more than {days} day(s) ago"
     click.echo(f"would purge {said}; nothing deleted" if dry_run else f"purged {said}")
+
+
+class _Progress:
+    """A line on stderr at most every PROGRESS_EVERY seconds, and only while full batches
+    go (more may follow): a purge that fits one batch prints only its summary."""
+
+    def __init__(self, batch: int) -> None:
+        self.batch = batch
+        self.started = self.shown = time.monotonic()
+
+    def __call__(self, total: Purged) -> None:
+        now = time.monotonic()
+        if total.jobs % self.batch or now - self.shown < PROGRESS_EVERY:
+            return
+        self.shown = now
+        rate = total.jobs / max(now - self.started, 1e-9)
+        click.echo(f"purging: {total.jobs:,} job(s) so far, {rate:,.0f} job(s)/s", err=True)
 
 
 @cli.command("reencrypt", short_help="Re-seal secrets under the newest key.")

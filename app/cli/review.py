@@ -54,7 +54,7 @@ def jobs_resolve(job_id: str, record_id: str | None, discard: bool, recheck: boo
 @click.option("--action", help="Bulk: only jobs of this action.")
 @click.option("--since", help="Bulk: created at or after this ISO 8601 time.")
 @click.option("--until", help="Bulk: created before this ISO 8601 time.")
-@click.option("--q", help="Bulk: search ids, idempotency keys, input and errors.")
+@click.option("--q", help="Bulk: search ids, idempotency keys, emails, names (as jobs list --q).")
 @click.option("--limit", default=1000, show_default=True, help="Bulk: at most this many jobs.")
 def jobs_replay(job_id: str | None, limit: int, **filters: Any) -> None:
     """Run a rejected or failed delivery's stored body through its hook's current rules,

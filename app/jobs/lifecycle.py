@@ -47,6 +47,7 @@ from ..models import (
     new_id,
     utcnow,
 )
+from ..search import search_text
 from ..services import connections
 from .claims import Accepted, Arrival, Claim
 from .effects import Effects, transaction
@@ -74,7 +75,7 @@ def _settled(s: Session, effects: Effects, job: Job) -> None:
 
 def _new(hook: Hook, status: JobStatus, **values: Any) -> Job:
     origin = {"hook_id": hook.id, "connection_id": hook.connection_id, "action": hook.action}
-    return Job(id=new_id("job"), status=status, **origin, **values)
+    return Job(id=new_id("job"), status=status, search=search_text(**values), **origin, **values)
 
 
 # -- arrival ---------------------------------------------------------------------------

@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import String, cast, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from .. import search
 from ..errors import BadRequest, Conflict, NotFound, ValidationFailed
 from ..ids import looks_like_id
 from ..jobs import lifecycle
@@ -71,16 +72,21 @@ class JobFilter:
         if self.until:
             clauses.append(Job.created_at < self.until)
         if self.q:
-            like = f"%{self.q}%"
-            clauses.append(
-                or_(
-                    Job.id == self.q,
-                    Job.idempotency_key == self.q,
-                    cast(Job.input, String).ilike(like),
-                    cast(Job.error, String).ilike(like),
-                )
-            )
+            clauses.append(_matches(self.q))
         return clauses
+
+
+def _matches(q: str) -> Any:
+    """Every word of ``q`` within one word of the job's search line (:mod:`app.search`),
+    or, for a query shaped like the start of a job id, that id range on the primary key."""
+    words = search.query_words(q)
+    found = and_(*(Job.search.like(search.like_pattern(w), escape="\\") for w in words))
+    bounds = search.id_bounds(q) if len(words) == 1 else None
+    if bounds is None:
+        return found
+    low, high = bounds
+    by_id = Job.id >= low if high is None else and_(Job.id >= low, Job.id < high)
+    return or_(by_id, found)
 
 
 def _time(raw: str | None, name: str) -> datetime | None:

@@ -7,14 +7,25 @@ touched: those await someone.
 
 Deletion runs in batches of :data:`BATCH` jobs (with their attempts, callback
 events and deliveries), committing after each, so on SQLite the single write
-lock is never held for long while the web process and workers wait on it. Each
-batch re-checks that its jobs are still finished and old inside the deleting
-transaction (on PostgreSQL it also locks them), so a job retried while a purge
-runs keeps its history.
+lock is never held for long while the web process and workers wait on it; there
+the purge also pauses :data:`SQLITE_PAUSE` between batches, because SQLite's
+busy handler polls: a writer that waits would otherwise keep missing the moment
+between one batch's commit and the next batch's first DELETE. On PostgreSQL a
+batch locks only its own rows (finished jobs nobody else writes), so it does not
+pause. Each batch re-checks that its jobs are still finished and old inside the
+deleting transaction (on PostgreSQL it also locks them), so a job retried while
+a purge runs keeps its history.
+
+Batches walk the primary key (ids sort by creation time) from where the last
+one stopped, so no batch reads again what an earlier one deleted: with 600,000
+jobs to purge, picking each batch anew from the start would read the dead rows
+of every earlier batch before finding live ones.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,7 +36,9 @@ from sqlalchemy.orm import Session
 from ..errors import BadRequest
 from ..models import FINAL_STATUSES, Attempt, CallbackEvent, Delivery, Job, utcnow
 
-BATCH = 500
+BATCH = 1000
+MAX_BATCH = 10_000
+SQLITE_PAUSE = 0.05  # seconds between batches on SQLite, for writers waiting on the lock
 
 
 @dataclass(frozen=True)
@@ -52,11 +65,22 @@ class Purged:
         )
 
 
-def purge(session: Session, days: int, *, batch: int = BATCH, dry_run: bool = False) -> Purged:
+def purge(
+    session: Session,
+    days: int,
+    *,
+    batch: int = BATCH,
+    dry_run: bool = False,
+    progress: Callable[[Purged], None] | None = None,
+    pause: float | None = None,
+) -> Purged:
     """Delete (or with ``dry_run`` only count) jobs finished more than ``days`` days ago.
 
-    Raises :class:`~app.errors.BadRequest` for ``days`` below 1: "0 days" would
-    mean every finished job, which is never what retention means.
+    ``progress`` is called with the running total after each committed batch;
+    ``pause`` (seconds between batches) defaults to :data:`SQLITE_PAUSE` on SQLite
+    and none elsewhere. Raises :class:`~app.errors.BadRequest` for ``days`` below 1
+    ("0 days" would mean every finished job, which is never what retention means)
+    and for a batch size outside 1 to :data:`MAX_BATCH`.
     """
     if days < 1:
         raise BadRequest(
@@ -64,15 +88,27 @@ def purge(session: Session, days: int, *, batch: int = BATCH, dry_run: bool = Fa
             "it deletes only jobs that finished longer ago than that",
             code="invalid_retention",
         )
+    if not 1 <= batch <= MAX_BATCH:
+        raise BadRequest(
+            f"the batch size must be 1 to {MAX_BATCH:,} jobs (got {batch})",
+            code="invalid_retention",
+        )
     cutoff = utcnow() - timedelta(days=days)
     if dry_run:
         return _count(session, cutoff)
-    total = Purged()
+    if pause is None:
+        pause = SQLITE_PAUSE if session.get_bind().dialect.name == "sqlite" else 0.0
+    total, after = Purged(), ""
     while True:
-        done = _delete_batch(session, cutoff, batch)
+        done = _delete_batch(session, cutoff, batch, after)
         if done is None:
             return total
-        total += done
+        deleted, after = done
+        total += deleted
+        if progress is not None:
+            progress(total)
+        if pause:
+            time.sleep(pause)
 
 
 def _purgeable(cutoff: datetime) -> tuple[Any, ...]:
@@ -94,12 +130,15 @@ def _count(session: Session, cutoff: datetime) -> Purged:
     )
 
 
-def _delete_batch(session: Session, cutoff: datetime, size: int) -> Purged | None:
-    """One batch in one transaction, committed; None when nothing is left to purge."""
+def _delete_batch(
+    session: Session, cutoff: datetime, size: int, after: str
+) -> tuple[Purged, str] | None:
+    """One batch of the jobs after id ``after``, in one transaction, committed; with the
+    last id it looked at. None when nothing is left to purge."""
     picked = list(
         session.scalars(
             select(Job.id)
-            .where(*_purgeable(cutoff))
+            .where(Job.id > after, *_purgeable(cutoff))
             .order_by(Job.id)
             .limit(size)
             .with_for_update(skip_locked=True)  # PostgreSQL; SQLite has one writer anyway
@@ -116,7 +155,7 @@ def _delete_batch(session: Session, cutoff: datetime, size: int) -> Purged | Non
     attempts = _deleted(session, delete(Attempt).where(Attempt.job_id.in_(jobs)))
     gone = _deleted(session, delete(Job).where(Job.id.in_(picked), *_purgeable(cutoff)))
     session.commit()
-    return Purged(gone, attempts, callback_events, deliveries)
+    return Purged(gone, attempts, callback_events, deliveries), picked[-1]
 
 
 def _deleted(session: Session, statement: Delete) -> int:

@@ -145,6 +145,53 @@ def test_purge_deletes_in_batches_and_commits_after_each(relay):
     assert len(commits) >= 3  # batches of 2, 2 and 1, each committed on its own
 
 
+def test_batches_of_two_take_all_five_old_jobs_with_their_history_and_nothing_else(relay, inbox):
+    hook = relay.hook("practice-areas.create", callback_url=inbox.url)
+    old = [_post(relay, hook, {"name": f"Old {i}"}) for i in range(5)]
+    young = _post(relay, hook, {"name": "Young"})
+    relay.work(until=lambda: len(inbox.received) == 6)
+    waiting = _post(relay, hook, {"name": "Never run"})  # queued: no worker runs it
+    for job_id in (*old, waiting):
+        _age(job_id, finished=OLD, created=OLD)
+    assert all(
+        _rows(j) == {"jobs": 1, "attempts": 1, "callback_events": 1, "deliveries": 1} for j in old
+    )
+    kept = {j: _rows(j) for j in (young, waiting)}
+    totals: list[int] = []
+
+    with session() as s:
+        purged = purge(s, days=30, batch=2, progress=lambda t: totals.append(t.jobs))
+
+    assert purged == Purged(jobs=5, attempts=5, callback_events=5, deliveries=5)
+    assert totals == [2, 4, 5]  # three batches, each reported once it was committed
+    for job_id in old:
+        assert _rows(job_id) == {"jobs": 0, "attempts": 0, "callback_events": 0, "deliveries": 0}
+    assert {j: _rows(j) for j in (young, waiting)} == kept
+
+
+def test_a_batch_size_out_of_bounds_is_refused(history, runner):
+    with session() as s:
+        with pytest.raises(BadRequest, match="batch size must be 1 to"):
+            purge(s, days=30, batch=0)
+    result = runner.invoke(cli, ["purge", "--days", "30", "--batch-size", "0", "--yes"])
+    assert result.exit_code == 2 and "--batch-size" in result.output
+    assert _rows(history["old_succeeded"])["jobs"] == 1
+
+
+def test_a_long_cli_purge_reports_its_progress(relay, runner, monkeypatch):
+    from app.cli import maintenance
+
+    monkeypatch.setattr(maintenance, "PROGRESS_EVERY", 0.0)  # a line after every batch
+    hook = relay.hook("practice-areas.create")
+    for job_id in [_post(relay, hook, {"name": ""}) for _ in range(3)]:
+        _age(job_id, finished=OLD, created=OLD)
+    result = runner.invoke(cli, ["purge", "--days", "30", "--batch-size", "2", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "purging: 2 job(s) so far" in result.stderr  # a full batch: more may follow
+    assert "purging: 3" not in result.stderr  # the last batch: the summary says it
+    assert result.stdout.startswith("purged 3 job(s)")
+
+
 @pytest.mark.parametrize("days", [0, -1])
 def test_purge_refuses_fewer_than_one_day(history, days):
     with session() as s:
