@@ -1,4 +1,5 @@
-"""The worker process: RQ on queues ``relay`` and ``callbacks``, with the scheduler,
+"""The worker process: RQ on the relay shards and ``callbacks`` (round-robin, see
+:mod:`app.queues`), with the scheduler (a thread, see :mod:`app.relay_scheduler`),
 plus daemon threads: one keeps this process's liveness key fresh, one runs the
 sweeper, and (with RELAY_ALERT_URL) one evaluates alerts.
 
@@ -36,7 +37,7 @@ from .alerts import check_once
 from .jobs import liveness
 from .jobs.sweeper import sweep_once
 from .outage import DATABASE, REDIS, REDIS_DOWN, Backoff, Outage, describe, outage_of
-from .queues import CALLBACK_QUEUE, RELAY_QUEUE, queue
+from .queues import queue, queue_names
 from .redis_conn import get_redis
 from .relay_worker import RelayWorker
 
@@ -104,7 +105,7 @@ def background(app: Flask) -> list[Periodic]:
 
 def build_worker(app: Flask, name: str | None = None) -> RelayWorker:
     with app.app_context():
-        queues = [queue(RELAY_QUEUE), queue(CALLBACK_QUEUE)]
+        queues = [queue(name) for name in queue_names()]
         return WORKER_CLASS(
             queues,
             name=name,

@@ -89,7 +89,7 @@ def accept(hook: Hook, arrival: Arrival) -> Accepted:
         with transaction(job.id) as (s, effects):
             s.add(job)
             s.flush()
-            effects.run = (0, 0.0)
+            effects.rerun(job, 0, 0.0)
     except IntegrityError:
         if key is None:
             raise
@@ -151,10 +151,11 @@ def postpone(claim: Claim, delay: float) -> bool:
         later = utcnow() + timedelta(seconds=delay)
         values = {"status": JobStatus.RETRYING, "next_attempt_at": later, "worker": None}
         unspent = {"attempts_made": claim.attempt - 1}
-        if _move(s, claim.job_id, *attempt_in_flight(claim), **values, **unspent) is None:
+        job = _move(s, claim.job_id, *attempt_in_flight(claim), **values, **unspent)
+        if job is None:
             return False
         s.execute(delete(Attempt).where(*_attempt_of(claim)))
-        effects.run = (claim.attempt - 1, delay)
+        effects.rerun(job, claim.attempt - 1, delay)
         # A distinct RQ id: the RQ job running now must not be overwritten.
         effects.rq_id = f"{claim.job_id}-wait{claim.attempt}-{later.timestamp():.6f}"
     return True
@@ -187,7 +188,7 @@ def finish(
         if claim.connection is not None:
             connections.record_evidence(s, claim.connection, outcome)
         if job.status == JobStatus.RETRYING:
-            effects.run = (claim.attempt, outcome.delay)
+            effects.rerun(job, claim.attempt, outcome.delay)
         _settled(s, effects, job)
     return job.status
 
@@ -224,7 +225,7 @@ def release(
         if row is not None and row.finished_at is None:
             row.finished_at, row.outcome, row.error = now, code, error
         if job.status == JobStatus.RETRYING:
-            effects.run = (attempt, outcome.delay)
+            effects.rerun(job, attempt, outcome.delay)
         _settled(s, effects, job)
     return JobStatus(job.status)
 
@@ -254,7 +255,7 @@ def retry(
                 )
             values["resolution"] = _resolution("create_confirmed", by)
         job = _decide(s, job, error=None, finished_at=None, next_attempt_at=None, **values)
-        effects.run = (job.attempts_made, 0.0)
+        effects.rerun(job, job.attempts_made, 0.0)
     return job
 
 
@@ -277,7 +278,8 @@ def resolve(job_id: str, record: Fields | None, *, by: str | None = None, steps:
             ended = _ended(JobStatus.SUCCEEDED, "linked", by, record_id=record.get("id"))
             if steps is not None:  # it runs on from there, with a fresh retry budget
                 ended.update(status=JobStatus.QUEUED, finished_at=None, checkpoint=steps)
-                ended["budget_start"], effects.run = Job.attempts_made, (job.attempts_made, 0.0)
+                ended["budget_start"] = Job.attempts_made
+                effects.rerun(job, job.attempts_made, 0.0)
             job = _decide(s, job, result=None if steps else record, error=None, **ended)
         _settled(s, effects, job)
     return job
