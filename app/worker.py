@@ -115,7 +115,7 @@ def build_worker(app: Flask, name: str | None = None) -> RelayWorker:
 
 
 def run_worker(app: Flask, *, burst: bool = False, name: str | None = None) -> None:
-    _log_to_stderr()
+    log_to_stderr()
     stop = threading.Event()
 
     def on_signal(signum: int, frame: Any) -> None:  # between two RQ loops only
@@ -175,7 +175,7 @@ def _wait_for_redis(app: Flask, stop: threading.Event) -> None:
         return
 
 
-def _log_to_stderr() -> None:
+def log_to_stderr() -> None:
     """The relay's own lines (outages, hand-backs) at INFO, beside RQ's, unless the
     deployment configured logging itself. Other libraries stay at WARNING: httpx would
     log every request's URL at INFO, callback URLs included."""
