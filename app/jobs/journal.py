@@ -138,8 +138,7 @@ class AttemptJournal(MemoryJournal):
         """The attempt died before its claim was committed: the job stays queued."""
         held, self._held = self._held, None
         if held is not None:
-            held.rollback()
-            held.close()
+            held.close()  # rolls back, and does not raise over the error that ended it
 
     def _persist_send(self, calls: list[dict[str, Any]]) -> None:
         """The ownership check and the note share one transaction, so the sweeper cannot

@@ -42,11 +42,9 @@ def run_job(job_id: str) -> str:
     try:
         claim = lifecycle.claim(job_id, liveness.worker_id(), held=held)
     except BaseException:
-        held.rollback()
-        held.close()
+        held.close()  # rolls back; never raises over the claim's own error (SQL down)
         raise
     if claim is None:
-        held.rollback()
         held.close()
         return _why_not(job_id)
     journal = AttemptJournal(claim, [], held)  # until open() has read the prior calls
