@@ -123,7 +123,7 @@ class StateCollector:
         from rq import Worker
         from rq.registry import ScheduledJobRegistry
 
-        from .queues import CALLBACK_QUEUE, RELAY_QUEUE, queue
+        from .queues import CALLBACK_QUEUE, RELAY_QUEUE, queue, relay_queue_names
 
         with self.app.app_context():
             depth = GaugeMetricFamily(
@@ -135,12 +135,14 @@ class StateCollector:
                 labels=["queue"],
             )
             workers = 0
-            for name in (RELAY_QUEUE, CALLBACK_QUEUE):
-                q = queue(name)
-                depth.add_metric([name], q.count)
-                scheduled.add_metric([name], ScheduledJobRegistry(queue=q).count)
+            # The relay's shards add up to one "relay" figure (app.queues).
+            shards = {RELAY_QUEUE: relay_queue_names(), CALLBACK_QUEUE: [CALLBACK_QUEUE]}
+            for name, names in shards.items():
+                qs = [queue(n) for n in names]
+                depth.add_metric([name], sum(q.count for q in qs))
+                scheduled.add_metric([name], sum(ScheduledJobRegistry(queue=q).count for q in qs))
                 if name == RELAY_QUEUE:
-                    workers = Worker.count(queue=q)
+                    workers = Worker.count(queue=queue(RELAY_QUEUE))
         yield depth
         yield scheduled
         yield GaugeMetricFamily(

@@ -32,7 +32,7 @@ from rq.job import Job as RQJob
 from rq.logutils import green
 from rq.queue import Queue
 from rq.utils import now
-from rq.worker import WorkerStatus
+from rq.worker import DequeueStrategy, WorkerStatus
 from sqlalchemy import select
 
 from .db import get_db
@@ -62,6 +62,9 @@ class RelayWorker(SimpleWorker):
         # From the first instant: RQ installs its handlers only after registering and
         # starting the scheduler, and a stop asked before that would go unheard.
         self._install_signal_handlers()
+        # Round-robin over the shards (app.queues): one connection's backlog cannot hold
+        # up another connection's jobs.
+        kwargs.setdefault("dequeue_strategy", DequeueStrategy.ROUND_ROBIN)
         return bool(super().work(burst, *args, **kwargs))
 
     # -- signals: RQ's, plus a wake-up for a wait in an outage ----------------------
@@ -242,6 +245,17 @@ class RelayWorker(SimpleWorker):
             return
 
     # -- the scheduler -----------------------------------------------------------------
+
+    def stop_scheduler(self) -> None:
+        """RQ's sends SIGTERM to the scheduler's process; ours is a thread (see
+        :mod:`app.relay_scheduler`): ask it to stop and wait for its lock release."""
+        scheduler = self.scheduler
+        thread = scheduler._process if scheduler is not None else None
+        if scheduler is None or thread is None:
+            return
+        scheduler.request_stop()
+        if thread is not threading.current_thread():
+            thread.join(timeout=5)
 
     def _start_scheduler(
         self,

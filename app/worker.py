@@ -1,4 +1,5 @@
-"""The worker process: RQ on queues ``relay`` and ``callbacks``, with the scheduler,
+"""The worker process: RQ on the relay shards and ``callbacks`` (round-robin, see
+:mod:`app.queues`), with the scheduler (a thread, see :mod:`app.relay_scheduler`),
 plus daemon threads: one keeps this process's liveness key fresh, one runs the
 sweeper, and (with RELAY_ALERT_URL) one evaluates alerts.
 
@@ -36,7 +37,7 @@ from .alerts import check_once
 from .jobs import liveness
 from .jobs.sweeper import sweep_once
 from .outage import DATABASE, REDIS, REDIS_DOWN, Backoff, Outage, describe, outage_of
-from .queues import CALLBACK_QUEUE, RELAY_QUEUE, queue
+from .queues import queue, queue_names
 from .redis_conn import get_redis
 from .relay_worker import RelayWorker
 
@@ -104,7 +105,7 @@ def background(app: Flask) -> list[Periodic]:
 
 def build_worker(app: Flask, name: str | None = None) -> RelayWorker:
     with app.app_context():
-        queues = [queue(RELAY_QUEUE), queue(CALLBACK_QUEUE)]
+        queues = [queue(name) for name in queue_names()]
         return WORKER_CLASS(
             queues,
             name=name,
@@ -114,7 +115,7 @@ def build_worker(app: Flask, name: str | None = None) -> RelayWorker:
 
 
 def run_worker(app: Flask, *, burst: bool = False, name: str | None = None) -> None:
-    _log_to_stderr()
+    log_to_stderr()
     stop = threading.Event()
 
     def on_signal(signum: int, frame: Any) -> None:  # between two RQ loops only
@@ -174,7 +175,7 @@ def _wait_for_redis(app: Flask, stop: threading.Event) -> None:
         return
 
 
-def _log_to_stderr() -> None:
+def log_to_stderr() -> None:
     """The relay's own lines (outages, hand-backs) at INFO, beside RQ's, unless the
     deployment configured logging itself. Other libraries stay at WARNING: httpx would
     log every request's URL at INFO, callback URLs included."""

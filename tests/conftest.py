@@ -259,12 +259,12 @@ class Relay:
         from rq.scheduler import RQScheduler
         from rq.serializers import JSONSerializer
 
-        from app.queues import CALLBACK_QUEUE, RELAY_QUEUE
+        from app.queues import queue_names
         from app.redis_conn import get_redis
         from app.worker import build_worker
 
         redis = get_redis(self.app)
-        names = [f"{RUN}-{RELAY_QUEUE}", f"{RUN}-{CALLBACK_QUEUE}"]
+        names = [f"{RUN}-{name}" for name in queue_names()]
         scheduler = RQScheduler(names, connection=redis, serializer=JSONSerializer)
         scheduler.prepare_registries(names)
         deadline = time.monotonic() + timeout

@@ -63,10 +63,19 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
 @cli.command("worker", short_help="Run a worker (jobs and callbacks).")
 @click.option("--burst", is_flag=True, help="Exit when the queues are empty.")
 @click.option(
+    "--processes",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Worker processes to run and keep running (a dead one is started again). "
+    "Each takes one job at a time: with a slow Esqase, more processes send more at once.",
+)
+@click.option(
     "--metrics-port",
     type=click.IntRange(1, 65535),
     default=None,
-    help="Serve this worker's counters (job attempts, callbacks) for Prometheus on this port.",
+    help="Serve this worker's counters (job attempts, callbacks) for Prometheus on this port "
+    "(with --processes N, process n serves on this port + n).",
 )
 @click.option(
     "--metrics-host",
@@ -74,18 +83,31 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
     show_default=True,
     help="Address the --metrics-port listens on.",
 )
-def worker(burst: bool, metrics_port: int | None, metrics_host: str) -> None:
-    """Run a worker: the relay and callbacks queues, with the scheduler and sweeper.
+def worker(burst: bool, processes: int, metrics_port: int | None, metrics_host: str) -> None:
+    """Run a worker: every relay queue and the callbacks queue, with the scheduler and sweeper.
 
-    Run any number, on any machine that reaches the same database and Redis.
+    Run any number, on any machine that reaches the same database and Redis; --processes
+    runs several from one command.
     """
     from ..worker import run_worker
 
-    if metrics_port is not None:
-        from prometheus_client import start_http_server
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
 
-        start_http_server(metrics_port, addr=metrics_host)
-    run_worker(current_app._get_current_object(), burst=burst)  # type: ignore[attr-defined]
+    def one(number: int) -> None:
+        if metrics_port is not None:
+            from prometheus_client import start_http_server
+
+            start_http_server(metrics_port + number, addr=metrics_host)
+        run_worker(app, burst=burst)
+
+    if processes == 1:
+        one(0)
+        return
+    from ..worker import log_to_stderr
+    from ..worker_pool import run_pool
+
+    log_to_stderr()
+    sys.exit(run_pool(processes, one, burst=burst))
 
 
 @cli.command("sandbox", short_help="Run the Esqase sandbox alone.", with_appcontext=False)

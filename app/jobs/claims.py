@@ -15,7 +15,7 @@ from typing import Any
 
 from actions.base import Mode
 
-from ..models import Connection, Job
+from ..models import Connection, Hook, Job
 
 
 class AttemptSuperseded(Exception):
@@ -33,6 +33,7 @@ class Claim:
     input: dict[str, Any] | None = None
     checkpoint: dict[str, Any] | None = None
     connection: Connection | None = None
+    hook: Hook | None = None  # as it was at the claim, for the callback event
     started_at: datetime | None = None
     # The last decision a person made about the job (see lifecycle.retry).
     resolution: dict[str, Any] | None = None
@@ -52,7 +53,15 @@ class Claim:
         return "auto"
 
     @classmethod
-    def of(cls, job: Job, worker: str, conn: Connection | None, started_at: datetime) -> Claim:
+    def of(
+        cls,
+        job: Job,
+        worker: str,
+        conn: Connection | None,
+        hook: Hook | None = None,
+        *,
+        started_at: datetime,
+    ) -> Claim:
         return cls(
             job_id=job.id,
             attempt=job.attempts_made,
@@ -62,6 +71,7 @@ class Claim:
             input=job.input,
             checkpoint=job.checkpoint,
             connection=conn,
+            hook=hook,
             started_at=started_at,
             resolution=job.resolution,
         )

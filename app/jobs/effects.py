@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from ..db import get_db
-from ..queues import enqueue_event, enqueue_job
+from ..models import Job
+from ..queues import event_run, job_run, submit
 from . import waiters
 
 
@@ -24,15 +25,21 @@ class Effects:
     job_id: str
     run: tuple[int, float] | None = None  # (attempts made so far, delay in seconds)
     rq_id: str | None = None
+    connection_id: str | None = None  # which shard the run goes to (app.queues)
     events: list[str] = field(default_factory=list)
     finished: bool = False
 
+    def rerun(self, job: Job, attempt: int, delay: float) -> None:
+        """Run ``job`` again (on its connection's shard) once this commits."""
+        self.run, self.connection_id = (attempt, delay), job.connection_id
+
     def apply(self) -> None:
+        """The run and the callback deliveries in one Redis pipeline, then the wake-up."""
+        runs = []
         if self.run is not None:
             attempt, delay = self.run
-            enqueue_job(self.job_id, attempt=attempt, delay=delay, rq_id=self.rq_id)
-        for event_id in self.events:
-            enqueue_event(event_id)
+            runs.append(job_run(self.job_id, attempt, delay, self.rq_id, self.connection_id))
+        submit(*runs, *(event_run(event_id) for event_id in self.events))
         if self.finished:
             waiters.wake(self.job_id)
 

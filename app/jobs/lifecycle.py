@@ -21,6 +21,7 @@ move (a run, callback events, a wake-up) is collected in
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import timedelta
 from typing import Any
 
@@ -40,7 +41,6 @@ from ..models import (
     RUNNABLE_STATUSES,
     Attempt,
     AttemptOutcome,
-    Connection,
     Hook,
     Job,
     JobStatus,
@@ -51,8 +51,10 @@ from ..search import search_text
 from ..services import connections
 from .claims import Accepted, Arrival, Claim
 from .effects import Effects, transaction
+from .origin import origin
 from .outcome import Outcome, judge_lost_attempt
 from .preconditions import attempt_in_flight, current
+from .resolutions import decision, ended
 
 # Machines' clocks differ a little; RQ's scheduler rounds due times up to whole seconds.
 CLOCK_SLACK = 1.0
@@ -90,7 +92,7 @@ def accept(hook: Hook, arrival: Arrival) -> Accepted:
         with transaction(job.id) as (s, effects):
             s.add(job)
             s.flush()
-            effects.run = (0, 0.0)
+            effects.rerun(job, 0, 0.0)
     except IntegrityError:
         if key is None:
             raise
@@ -121,14 +123,15 @@ def _final(hook: Hook, status: JobStatus, **values: Any) -> Job:
 # -- one attempt -----------------------------------------------------------------------
 
 
-def claim(job_id: str, worker: str) -> Claim | None:
+def claim(job_id: str, worker: str, held: Session | None = None) -> Claim | None:
     """queued/retrying and due -> running. An early or extra copy of the RQ job (a
-    sweeper's re-enqueue, a person's retry) finds nothing to claim and does nothing."""
+    sweeper's re-enqueue, a person's retry) finds nothing to claim and does nothing.
+    ``held``: left uncommitted there, for the attempt's first note (see .journal)."""
     now = utcnow()
     due = or_(
         Job.next_attempt_at.is_(None), Job.next_attempt_at <= now + timedelta(seconds=CLOCK_SLACK)
     )
-    with get_db().session() as s:
+    with nullcontext(held) if held is not None else get_db().session() as s:
         job = _move(
             s,
             job_id,
@@ -142,8 +145,9 @@ def claim(job_id: str, worker: str) -> Claim | None:
         if job is None:
             return None
         s.add(Attempt(job_id=job_id, number=job.attempts_made, worker=worker, calls=[]))
-        conn = s.get(Connection, job.connection_id) if job.connection_id else None
-    return Claim.of(job, worker, conn, started_at=now)
+        s.flush()
+        hook, conn = origin(s, job)
+    return Claim.of(job, worker, conn, hook, started_at=now)
 
 
 def postpone(claim: Claim, delay: float) -> bool:
@@ -152,10 +156,11 @@ def postpone(claim: Claim, delay: float) -> bool:
         later = utcnow() + timedelta(seconds=delay)
         values = {"status": JobStatus.RETRYING, "next_attempt_at": later, "worker": None}
         unspent = {"attempts_made": claim.attempt - 1}
-        if _move(s, claim.job_id, *attempt_in_flight(claim), **values, **unspent) is None:
+        job = _move(s, claim.job_id, *attempt_in_flight(claim), **values, **unspent)
+        if job is None:
             return False
         s.execute(delete(Attempt).where(*_attempt_of(claim)))
-        effects.run = (claim.attempt - 1, delay)
+        effects.rerun(job, claim.attempt - 1, delay)
         # A distinct RQ id: the RQ job running now must not be overwritten.
         effects.rq_id = f"{claim.job_id}-wait{claim.attempt}-{later.timestamp():.6f}"
     return True
@@ -187,8 +192,9 @@ def finish(
             return "superseded"
         if claim.connection is not None:
             connections.record_evidence(s, claim.connection, outcome)
+        s.add_all([claim.hook] if claim.hook else [])  # read with the claim, not again
         if job.status == JobStatus.RETRYING:
-            effects.run = (claim.attempt, outcome.delay)
+            effects.rerun(job, claim.attempt, outcome.delay)
         _settled(s, effects, job)
     return job.status
 
@@ -225,7 +231,7 @@ def release(
         if row is not None and row.finished_at is None:
             row.finished_at, row.outcome, row.error = now, code, error
         if job.status == JobStatus.RETRYING:
-            effects.run = (attempt, outcome.delay)
+            effects.rerun(job, attempt, outcome.delay)
         _settled(s, effects, job)
     return JobStatus(job.status)
 
@@ -244,7 +250,7 @@ def retry(
         job = current(s, job_id, allowed, verb, "not_retryable")
         values: dict[str, Any] = {"status": JobStatus.QUEUED, "budget_start": Job.attempts_made}
         if recheck:
-            values["resolution"] = _resolution("recheck", by)
+            values["resolution"] = decision("recheck", by)
         elif job.status == JobStatus.NEEDS_REVIEW and not get_action(job.action).idempotent:
             if not confirm_create:
                 raise Conflict(
@@ -253,16 +259,16 @@ def retry(
                     "retry with confirm_create to create it.",
                     code="confirm_create_required",
                 )
-            values["resolution"] = _resolution("create_confirmed", by)
+            values["resolution"] = decision("create_confirmed", by)
         job = _decide(s, job, error=None, finished_at=None, next_attempt_at=None, **values)
-        effects.run = (job.attempts_made, 0.0)
+        effects.rerun(job, job.attempts_made, 0.0)
     return job
 
 
 def cancel(job_id: str, *, by: str | None = None) -> Job:
     with transaction(job_id) as (s, effects):
         job = current(s, job_id, CANCELABLE_STATUSES, "canceled", "not_cancelable")
-        job = _decide(s, job, next_attempt_at=None, **_ended(JobStatus.CANCELED, "canceled", by))
+        job = _decide(s, job, next_attempt_at=None, **ended(JobStatus.CANCELED, "canceled", by))
         effects.finished = True
     return job
 
@@ -273,13 +279,14 @@ def resolve(job_id: str, record: Fields | None, *, by: str | None = None, steps:
     with transaction(job_id) as (s, effects):
         job = current(s, job_id, REVIEW, "resolved", "not_resolvable")
         if record is None:
-            job = _decide(s, job, **_ended(JobStatus.CANCELED, "discarded", by))
+            job = _decide(s, job, **ended(JobStatus.CANCELED, "discarded", by))
         else:
-            ended = _ended(JobStatus.SUCCEEDED, "linked", by, record_id=record.get("id"))
+            values = ended(JobStatus.SUCCEEDED, "linked", by, record_id=record.get("id"))
             if steps is not None:  # it runs on from there, with a fresh retry budget
-                ended.update(status=JobStatus.QUEUED, finished_at=None, checkpoint=steps)
-                ended["budget_start"], effects.run = Job.attempts_made, (job.attempts_made, 0.0)
-            job = _decide(s, job, result=None if steps else record, error=None, **ended)
+                values.update(status=JobStatus.QUEUED, finished_at=None, checkpoint=steps)
+                values["budget_start"] = Job.attempts_made
+                effects.rerun(job, job.attempts_made, 0.0)
+            job = _decide(s, job, result=None if steps else record, error=None, **values)
         _settled(s, effects, job)
     return job
 
@@ -290,12 +297,3 @@ def _decide(s: Session, job: Job, **values: Any) -> Job:
     if moved is None:
         raise Conflict("The job changed meanwhile; reload it and try again.", code="conflict")
     return moved
-
-
-def _ended(status: JobStatus, kind: str, by: str | None, **extra: Any) -> dict[str, Any]:
-    resolution = {**_resolution(kind, by), **extra}
-    return {"status": status, "finished_at": utcnow(), "resolution": resolution}
-
-
-def _resolution(kind: str, by: str | None) -> dict[str, Any]:
-    return {"kind": kind, "by": by or "unknown", "at": utcnow().isoformat()}

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 import uuid
 
 from redis import Redis
@@ -26,6 +27,8 @@ from redis.exceptions import RedisError
 from ..redis_conn import key
 
 _identity: tuple[int, str] | None = None
+_last_beat: tuple[str, float] = ("", float("-inf"))  # (worker id, when)
+BEAT_EVERY = 1.0  # seconds
 
 # KEYS: this worker's key, the server marker, the grace key. ARGV: the TTL in seconds.
 # One script, so no sweep can see the marker updated and the grace not yet opened.
@@ -62,11 +65,19 @@ def refresh(redis: Redis, ttl: int, who: str | None = None) -> None:
 
 def beat(redis: Redis, ttl: int, who: str | None = None) -> None:
     """:func:`refresh` where liveness is advisory (inside a job): the heartbeat thread
-    tries again and reports the outage."""
+    tries again and reports the outage. At most once a second per process: a worker
+    draining a backlog would otherwise add a Redis round trip to every job for a key
+    that lives ``ttl`` seconds."""
+    global _last_beat
+    me, last = _last_beat
+    if who is None and me == worker_id() and time.monotonic() - last < BEAT_EVERY:
+        return
     try:
         refresh(redis, ttl, who)
     except RedisError:
-        pass
+        return
+    if who is None:
+        _last_beat = (worker_id(), time.monotonic())
 
 
 def alive(redis: Redis, who: str) -> bool:

@@ -35,17 +35,29 @@ log = logging.getLogger(__name__)
 
 
 def run_job(job_id: str) -> str:
-    """RQ entry: returns the job's status after this attempt (or why nothing ran)."""
-    claim = lifecycle.claim(job_id, liveness.worker_id())
-    if claim is None:
-        return _why_not(job_id)
-    delay = _rate_limited(claim.connection)
-    if delay:
-        return "rate_limited" if lifecycle.postpone(claim, delay) else "superseded"
+    """RQ entry: returns the job's status after this attempt (or why nothing ran). The
+    claim is held uncommitted until the attempt's first note (see :mod:`.journal`)."""
     liveness.beat(get_redis(), current_app.config["WORKER_TTL"])
+    held = get_db().sessions()
     try:
-        return _attempt(claim)
+        claim = lifecycle.claim(job_id, liveness.worker_id(), held=held)
     except BaseException:
+        held.close()  # rolls back; never raises over the claim's own error (SQL down)
+        raise
+    if claim is None:
+        held.close()
+        return _why_not(job_id)
+    journal = AttemptJournal(claim, [], held)  # until open() has read the prior calls
+    try:
+        journal = AttemptJournal.open(claim, held=held)
+        if claim.connection is not None and claim.connection.rate_limit_per_minute:
+            journal.commit_claim()  # the rate limit is a Redis call: not with the claim held
+            delay = _rate_limited(claim.connection)
+            if delay:
+                return "rate_limited" if lifecycle.postpone(claim, delay) else "superseded"
+        return _attempt(claim, journal)
+    except BaseException:
+        journal.abandon_claim()
         # Our own bookkeeping failed after the claim (SQL down, RQ's timeout mid-write):
         # hand the job back now rather than leave it "running" behind a live worker.
         log.exception("job %s: attempt %s could not be recorded", job_id, claim.attempt)
@@ -80,8 +92,9 @@ def _rate_limited(conn: Connection | None) -> float:
     return 0.0 if decision.allowed else decision.retry_after
 
 
-def _attempt(claim: Claim) -> str:
-    journal = AttemptJournal.open(claim)
+def _attempt(claim: Claim, journal: AttemptJournal | None = None) -> str:
+    """``journal``: the one holding the claim (a committed claim needs none)."""
+    journal = journal or AttemptJournal.open(claim)
     exc: BaseException | None = None
     result: dict[str, Any] | None = None
     try:
@@ -93,6 +106,7 @@ def _attempt(claim: Claim) -> str:
         if not isinstance(error, (EsqaseError, ActionFailed)):
             log.exception("job %s: unexpected error in action %s", claim.job_id, claim.action)
 
+    journal.commit_claim()  # an action that ended before any call
     cfg = current_app.config
     outcome = classify(
         exc,

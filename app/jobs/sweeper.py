@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -26,11 +25,18 @@ from flask import current_app
 from rq.exceptions import NoSuchJobError
 from rq.job import Job as RQJob
 from rq.serializers import JSONSerializer
-from sqlalchemy import Row, or_, select
+from sqlalchemy import or_, select
 
 from ..db import get_db
 from ..models import RUNNABLE_STATUSES, CallbackEvent, EventStatus, Job, JobStatus, utcnow
-from ..queues import CALLBACK_QUEUE, RELAY_QUEUE, enqueue_event, enqueue_job, queue, rq_job_id
+from ..queues import (
+    enqueue_event,
+    enqueue_job,
+    origin_queue,
+    queue,
+    queue_names,
+    rq_job_id,
+)
 from ..redis_conn import get_redis, key
 from . import liveness
 from .lifecycle import release
@@ -73,7 +79,7 @@ def _move_overdue_scheduled(report: SweepReport, grace: float) -> None:
     scheduler also enqueues finds its job claimed (the SQL claim lets one run)."""
     cutoff = int(time.time() - grace)
     redis = get_redis()
-    for name in (RELAY_QUEUE, CALLBACK_QUEUE):
+    for name in queue_names():
         q = queue(name)
         registry = q.scheduled_job_registry
         for rq_id in registry.get_jobs_to_schedule(cutoff):
@@ -87,16 +93,17 @@ def _move_overdue_scheduled(report: SweepReport, grace: float) -> None:
                 report.rescheduled.append(rq_id)
 
 
-def _rq_alive(rq_id: str, queue_name: str) -> bool:
+def _rq_alive(rq_id: str) -> bool:
     """Will RQ run this job on its own? Its status alone can lie (a job hash says
-    "scheduled" after it fell out of the registry), so look where the status says it is."""
+    "scheduled" after it fell out of the registry), so look where the status says it is,
+    in the queue it was put on (a shard, or the unsharded queue of an earlier version)."""
     try:
         job = RQJob.fetch(rq_id, connection=get_redis(), serializer=JSONSerializer)
     except NoSuchJobError:
         return False
     raw = job.get_status(refresh=False)
     status = str(getattr(raw, "value", raw))
-    q = queue(queue_name)
+    q = origin_queue(job.origin)
     if status == "scheduled":
         return get_redis().zscore(q.scheduled_job_registry.key, rq_id) is not None
     if status == "queued":
@@ -134,7 +141,7 @@ def _enqueue_stranded(report: SweepReport, grace: timedelta) -> None:
     cutoff = utcnow() - grace
     with get_db().session() as s:
         rows = s.execute(
-            select(Job.id, Job.attempts_made)
+            select(Job.id, Job.attempts_made, Job.connection_id)
             .where(
                 Job.status.in_(RUNNABLE_STATUSES),
                 Job.created_at <= cutoff,
@@ -143,7 +150,11 @@ def _enqueue_stranded(report: SweepReport, grace: timedelta) -> None:
             .order_by(Job.id)
             .limit(BATCH)
         ).all()
-    _requeue(rows, RELAY_QUEUE, enqueue_job, report.enqueued)
+    for job_id, attempts, connection_id in rows:
+        if not _rq_alive(rq_job_id(job_id, attempts)) and enqueue_job(
+            job_id, attempt=attempts, connection_id=connection_id
+        ):
+            report.enqueued.append(job_id)
 
 
 def _enqueue_stranded_events(report: SweepReport, grace: timedelta) -> None:
@@ -161,18 +172,8 @@ def _enqueue_stranded_events(report: SweepReport, grace: timedelta) -> None:
             )
             .limit(BATCH)
         ).all()
-    _requeue(rows, CALLBACK_QUEUE, enqueue_event, report.events_enqueued)
-
-
-def _requeue(
-    rows: Sequence[Row[str, int]],
-    queue_name: str,
-    enqueue: Callable[..., bool],
-    done: list[str],
-) -> None:
-    """Enqueue each due (id, attempts) row whose RQ job RQ would not run on its own."""
-    for item_id, attempts in rows:
-        if not _rq_alive(rq_job_id(item_id, attempts), queue_name) and enqueue(
-            item_id, attempt=attempts
+    for event_id, attempts in rows:
+        if not _rq_alive(rq_job_id(event_id, attempts)) and enqueue_event(
+            event_id, attempt=attempts
         ):
-            done.append(item_id)
+            report.events_enqueued.append(event_id)

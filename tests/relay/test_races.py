@@ -8,7 +8,7 @@ from actions import Context, MemoryJournal
 from app.jobs import lifecycle, runner
 from app.jobs.lifecycle import release
 from app.jobs.sweeper import sweep_once
-from app.queues import queue, rq_job_id
+from app.queues import queue, relay_queue_for, rq_job_id
 
 LEAD = {"type": "PERSON", "lastName": "Doe"}
 
@@ -45,7 +45,7 @@ def test_a_retry_that_fell_out_of_rq_is_enqueued_again(relay):
     job_id = relay.client.post(hook["path"], json=LEAD).get_json()["id"]
     relay.work(until=lambda: relay.job(job_id)["status"] == "retrying")
     # Lost between RQ's registry and its queue: the job hash still says "scheduled".
-    q = queue("relay")
+    q = queue(relay_queue_for(hook["connection_id"]))
     q.scheduled_job_registry.remove(rq_job_id(job_id, 1))
 
     time.sleep(2.2)  # due (1 s schedule) and past the sweeper's grace (1 s)

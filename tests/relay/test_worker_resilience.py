@@ -20,7 +20,7 @@ from redis import Redis
 from rq import Worker
 from sqlalchemy.engine import make_url
 
-from app.queues import RELAY_QUEUE, queue
+from app.queues import queue, relay_queue_for
 from tests.relay.test_chaos import PrivateRedis
 from tests.relay.test_durability import _stop, _wait_for, _worker
 
@@ -170,7 +170,8 @@ def test_a_worker_rides_out_a_database_outage_mid_job(relay, make_app, tmp_path)
             lambda: _says(tmp_path, "worker", "worker: the database unavailable"), 30, "notice"
         )
         time.sleep(2)  # a few of its retries
-        assert queued in queue(RELAY_QUEUE).get_job_ids()  # waiting, not failed through
+        shard = queue(relay_queue_for(create["connection_id"]))
+        assert queued in shard.get_job_ids()  # waiting, not failed through
         proxy.restore()
 
         _wait_for(
