@@ -17,7 +17,7 @@ __version__ = "0.1.0"
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     import os
 
-    from . import config, db, errors, metrics, redis_conn, vault
+    from . import config, db, errors, hookcache, metrics, redis_conn, vault
     from .admin import bp as admin_bp
     from .dashboard import bp as dashboard_bp
     from .health import bp as health_bp
@@ -39,6 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     metrics.init_app(app)
     errors.init_app(app)
     rawbody.init_app(app)
+    hookcache.init_app(app)
 
     app.register_blueprint(ingest_bp)
     app.register_blueprint(admin_bp)
