@@ -6,8 +6,8 @@ change rarely, and always through :mod:`app.services.hooks` or
 :mod:`app.services.connections`: those call :func:`changed` in the unit of work
 that changes something, and once that unit commits, a **version** in Redis
 (``<prefix>:hooks:version``) changes to a new random value (random, not a counter:
-after a Redis flush a counter would count through old values again). Every delivery reads the version (one
-Redis GET, the same round trip a rate-limit INCR costs) and uses a cached hook
+after a Redis flush a counter would count through old values again). Every
+delivery reads the version (one Redis GET) and uses a cached hook
 only when it was loaded under the version now current, so a hook disabled,
 rotated or deleted in one process stops being used by every other process at
 their next delivery: gunicorn's workers, other web machines, the CLI's changes.
