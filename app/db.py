@@ -29,6 +29,7 @@ from typing import Any
 from flask import Flask, current_app
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql import Executable
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 IDLE_PING_SECONDS = 2.0
@@ -50,9 +51,7 @@ class Database:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         # One statement needs no BEGIN and COMMIT around it: each is a round trip on
         # PostgreSQL. Same pool; the isolation level is set per checkout, client-side.
-        self.single_statements = sessionmaker(
-            self.engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
-        )
+        self._alone = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         # A forked child (gunicorn --preload, a forking RQ worker) must not reuse the
         # parent's sockets or SQLite handles: it opens its own on first use.
         os.register_at_fork(after_in_child=lambda: self.engine.dispose(close=False))
@@ -70,19 +69,12 @@ class Database:
         finally:
             session.close()
 
-    @contextmanager
-    def single_statement(self) -> Iterator[Session]:
-        """A unit of work of ONE write statement (atomic by itself), sent without a
-        transaction around it: one round trip instead of three. Never for two writes."""
-        session = self.single_statements()
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
+    def execute_alone(self, statement: Executable, params: dict[str, Any]) -> None:
+        """ONE write statement, atomic by itself, sent without a transaction around it
+        and without the ORM's unit of work: one round trip instead of three. Never for
+        two writes that must stand or fall together."""
+        with self._alone.connect() as conn:
+            conn.execute(statement, params)
 
     def upgrade(self) -> None:
         """Bring the schema to the newest Alembic revision."""
