@@ -25,7 +25,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -86,7 +86,9 @@ def accept(hook: Hook, arrival: Arrival) -> Accepted:
     job = _new(hook, JobStatus.QUEUED, **arrival.columns())
     key, digest = arrival.key, arrival.digest
     try:
-        _insert_alone(job)
+        job.created_at = job.updated_at = utcnow()  # the answer shows them
+        job.attempts_made = 0
+        get_db().insert_alone(job)  # one statement, no transaction around it
     except IntegrityError:
         if key is None:
             raise
@@ -97,17 +99,6 @@ def accept(hook: Hook, arrival: Arrival) -> Accepted:
         return Accepted(first, replayed=True, same_body=first.input_hash in (None, digest))
     Effects(job.id, run=(0, 0.0)).apply()  # once committed, as transaction() does
     return Accepted(job, replayed=False, same_body=True)
-
-
-def _insert_alone(job: Job) -> None:
-    """The new job's one INSERT, with no transaction around it and no ORM unit of work
-    (each cost more than the statement). Unset columns are left out: SQL NULL, where a
-    JSON column given None would store JSON null."""
-    job.created_at = job.updated_at = utcnow()
-    job.attempts_made = job.budget_start = 0
-    row = {c.key: getattr(job, c.key) for c in Job.__table__.columns}
-    values = {name: value for name, value in row.items() if value is not None}
-    get_db().execute_alone(insert(Job), values)
 
 
 def reject(hook: Hook, received: Fields, error: Fields, replay_of: str | None = None) -> str:

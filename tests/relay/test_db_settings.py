@@ -26,14 +26,16 @@ def test_a_wrong_synchronous_setting_is_refused_with_the_choices(tmp_path):
         Database(f"sqlite:///{tmp_path / 'relay.sqlite3'}", "SOMETIMES")
 
 
-def test_one_statement_alone_is_committed_by_itself(app):
+def test_one_row_inserted_alone_is_committed_with_its_defaults(app):
     from app.db import get_db
     from app.models import Connection, new_id
 
     db = get_db()
-    conn_id = new_id("conn")
-    row = {"id": conn_id, "name": "Firm", "base_url": "http://127.0.0.1:9"}
-    row |= {"api_key_encrypted": b"x", "api_key_last4": "0000", "status": "active"}
-    db.execute_alone(Connection.__table__.insert(), row)
+    conn = Connection(id=new_id("con"), name="Firm", base_url="http://127.0.0.1:9")
+    conn.api_key_encrypted, conn.api_key_last4 = b"x", "0000"
+    db.insert_alone(conn)
     with db.session() as s:
-        assert s.get(Connection, conn_id) is not None
+        stored = s.get(Connection, conn.id)
+    assert stored is not None
+    assert stored.status == "active" and stored.created_at is not None
+    assert stored.last_error is None
