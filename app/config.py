@@ -44,6 +44,11 @@ DEFAULTS: dict[str, Any] = {
     # Must outlast a ?wait= BLPOP (redis-py's own default is 5 s).
     "REDIS_SOCKET_TIMEOUT": 60,
     "QUEUE_PREFIX": "",
+    # SQLite's fsync policy (app/db.py says why NORMAL): NORMAL | FULL | EXTRA | OFF.
+    "SQLITE_SYNCHRONOUS": "NORMAL",
+    # How long a web process may use a hook it looked up without seeing a change signal
+    # (app/ingest/hookcache.py); 0 reads every delivery's hook from SQL.
+    "HOOK_CACHE_SECONDS": 5.0,
     # Reverse proxies in front of the web app whose X-Forwarded-* headers are trusted
     # (0: none). Behind one load balancer, 1.
     "PROXY_HOPS": 0,
@@ -105,6 +110,7 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
     ):
         app.config[key] = int(app.config[key])
     app.config["RECONCILE_DELAY"] = float(app.config["RECONCILE_DELAY"])
+    app.config["HOOK_CACHE_SECONDS"] = float(app.config["HOOK_CACHE_SECONDS"])
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
     app.config["PUBLIC_URL"] = str(app.config["PUBLIC_URL"]).rstrip("/")
     app.config["ALERT_URL"] = str(app.config["ALERT_URL"] or "").strip() or None

@@ -24,13 +24,15 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from flask.cli import AppGroup, ScriptInfo
-from sqlalchemy.orm import Session
 
 from .. import __version__
+
+if TYPE_CHECKING:  # --help must not pay for SQLAlchemy
+    from sqlalchemy.orm import Session
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -154,7 +156,7 @@ def cli(ctx: click.Context) -> None:
 
         if ctx.invoked_subcommand != "dev":  # dev writes them; it must not read old ones
             ctx.meta["relay.dev_settings"] = use_dev_settings()
-        ctx.obj = ScriptInfo(create_app=lambda: create_app())
+        ctx.obj = ScriptInfo(create_app=lambda: create_app(web=False))
 
 
 def main() -> None:

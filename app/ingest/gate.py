@@ -11,10 +11,8 @@ from collections.abc import Iterable
 
 from flask import current_app
 from redis.exceptions import RedisError
-from sqlalchemy import select
 
-from .. import ratelimit
-from ..db import get_db
+from .. import hookcache, ratelimit
 from ..errors import Forbidden, NotFound, RateLimited, Unauthorized
 from ..ids import looks_like_id
 from ..models import Hook
@@ -37,10 +35,9 @@ def reject_status(hook: Hook) -> int:
 
 
 def find_hook(token: str) -> Hook:
-    hook = None
-    if looks_like_id(token):
-        with get_db().session() as s:
-            hook = s.scalar(select(Hook).where(Hook.token == token))
+    """The enabled hook with this URL token, from this process's cache when it is
+    current (:mod:`app.hookcache`). The hook is shared between requests: read it only."""
+    hook = hookcache.lookup(token) if looks_like_id(token) else None
     if hook is None or hook.deleted_at is not None or not hook.enabled:
         raise NotFound(
             "No enabled hook has this URL. Copy the hook URL again from the relay, "

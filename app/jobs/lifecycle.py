@@ -89,10 +89,9 @@ def accept(hook: Hook, arrival: Arrival) -> Accepted:
     job = _new(hook, JobStatus.QUEUED, **arrival.columns())
     key, digest = arrival.key, arrival.digest
     try:
-        with transaction(job.id) as (s, effects):
-            s.add(job)
-            s.flush()
-            effects.rerun(job, 0, 0.0)
+        job.created_at = job.updated_at = utcnow()  # the answer shows them
+        job.attempts_made = 0
+        get_db().insert_alone(job)  # one statement, no transaction around it
     except IntegrityError:
         if key is None:
             raise
@@ -101,6 +100,8 @@ def accept(hook: Hook, arrival: Arrival) -> Accepted:
         if first is None:  # purged between our insert and this read
             raise
         return Accepted(first, replayed=True, same_body=first.input_hash in (None, digest))
+    # once committed, as transaction() does; on its connection's shard
+    Effects(job.id, run=(0, 0.0), connection_id=job.connection_id).apply()
     return Accepted(job, replayed=False, same_body=True)
 
 

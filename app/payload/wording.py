@@ -32,8 +32,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from jsonschema.exceptions import ValidationError
-
+from ._jsonschema import ValidationError
 from ._schema import NOT_BLANK, Schema, display, types_of
 from .excerpt import got, show
 

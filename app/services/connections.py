@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.esqase import EsqaseClient, EsqaseError
 
+from .. import hookcache
 from ..errors import Conflict, NotFound
 from ..http import esqase_http
 from ..ids import looks_like_id
@@ -101,6 +102,7 @@ def update(session: Session, conn_id: str, data: dict[str, Any]) -> Connection:
         conn.api_key_encrypted = get_vault().encrypt(key)
         conn.api_key_last4 = key[-4:]
         conn.status, conn.last_error = ConnectionStatus.ACTIVE, None
+    hookcache.changed(session)
     return conn
 
 
@@ -116,6 +118,7 @@ def delete(session: Session, conn_id: str) -> None:
             code="connection_in_use",
         )
     conn.deleted_at = utcnow()
+    hookcache.changed(session)
 
 
 def record_evidence(session: Session, conn: Connection, outcome: Outcome) -> None:

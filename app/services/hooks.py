@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from actions import UnknownAction, get_action
 from app.payload import PRESETS
 
+from .. import hookcache
 from ..callbacks import InvalidCallbackURL, check_url, new_secret
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..ids import looks_like_id
@@ -234,6 +235,7 @@ def create(session: Session, data: dict[str, Any]) -> tuple[Hook, dict[str, str]
     _apply_sender(hook, data, secrets)
     session.add(hook)
     session.flush()
+    hookcache.changed(session)
     return hook, secrets
 
 
@@ -261,6 +263,7 @@ def update(session: Session, hook_id: str, data: dict[str, Any]) -> tuple[Hook, 
             setattr(hook, name, None if value == "" else value)
     if {"verify_sender", "sender_secret", "sender_signature"} & set(data):
         _apply_sender(hook, data, secrets)
+    hookcache.changed(session)
     return hook, secrets
 
 
@@ -268,6 +271,7 @@ def delete(session: Session, hook_id: str) -> None:
     hook = get(session, hook_id)
     hook.deleted_at = utcnow()
     hook.enabled = False
+    hookcache.changed(session)
 
 
 def rotate(session: Session, hook_id: str, what: Any) -> tuple[Hook, dict[str, str]]:
@@ -301,6 +305,7 @@ def rotate(session: Session, hook_id: str, what: Any) -> tuple[Hook, dict[str, s
         hook.sender_secret_encrypted = get_vault().encrypt(sender)
         secrets["sender_secret"] = sender
     hook.updated_at = utcnow()  # set here, so the answer shows it before the flush
+    hookcache.changed(session)
     return hook, secrets
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import hookcache
 from ..errors import Conflict
 from ..models import Connection, Hook
 from ..vault import VaultError, get_vault
@@ -52,4 +53,5 @@ def reencrypt(session: Session) -> int:
             "sealed them, or give those connections and hooks new secrets, then run again.",
             code="secret_unreadable",
         )
+    hookcache.changed(session)  # web processes hold sender secrets sealed the old way
     return count

@@ -1,7 +1,7 @@
 """job search: jobs.search (what q= finds a job by), filled for existing rows; a pg_trgm index
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 
 The backfill reads and writes in batches of BATCH rows by id, each batch its own
 statement, so a large history is filled without holding every row in memory.
@@ -20,7 +20,7 @@ from alembic import op
 from app.search import search_text
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
