@@ -33,12 +33,8 @@ from rq.logutils import green
 from rq.queue import Queue
 from rq.utils import now
 from rq.worker import DequeueStrategy, WorkerStatus
-from sqlalchemy import select
 
-from .db import get_db
-from .jobs import liveness
-from .jobs.lifecycle import release
-from .models import AttemptOutcome, Job, JobStatus
+from .jobs.handback import hand_back_lost_attempts
 from .outage import DATABASE, REDIS, REDIS_DOWN, Backoff, Outage, is_db_down
 from .relay_scheduler import RelayScheduler
 
@@ -288,23 +284,3 @@ class RelayWorker(SimpleWorker):
         finally:
             scheduler.release_locks()
             scheduler.register_death()
-
-
-def hand_back_lost_attempts() -> list[str]:
-    """Release the jobs SQL says this worker is running. Called between jobs, when it runs
-    none: each is an attempt whose end could not be recorded (SQL was down, and so was the
-    runner's own release). The sweeper would wait for ``JOB_TIMEOUT`` before taking back
-    a job of a live worker; its owner knows sooner."""
-    me = liveness.worker_id()
-    with get_db().session() as s:
-        lost = s.execute(
-            select(Job.id, Job.attempts_made).where(
-                Job.status == JobStatus.RUNNING, Job.worker == me
-            )
-        ).all()
-    why = "the database was unreachable during the attempt"
-    return [
-        job_id
-        for job_id, attempt in lost
-        if release(job_id, me, attempt, why, code=AttemptOutcome.ATTEMPT_LOST) is not None
-    ]

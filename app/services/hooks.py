@@ -27,7 +27,7 @@ from ..ingest.gate import reject_status
 from ..jobs.present import hook_url, iso
 from ..models import Hook, new_token, utcnow
 from ..vault import get_vault
-from . import bodies, connections
+from . import bodies, connections, hook_senders
 
 # Fields a PATCH copies as they are (secrets and verify_sender are handled apart).
 PLAIN_FIELDS = (
@@ -142,73 +142,8 @@ def _check(
     if not {"/verify_sender", "/sender_secret", "/sender_signature"} & {
         p["path"] for p in problems
     }:
-        problems += _sender_problems(data, hook)
+        problems += hook_senders.problems(data, hook)
     return problems
-
-
-def _sender_problems(data: dict[str, Any], hook: Hook | None) -> list[dict[str, Any]]:
-    """What the sender fields say together: a secret that fits its scheme, a signature
-    spelling exactly when the scheme is ``hmac``."""
-    before = hook.sender_scheme if hook is not None else None
-    scheme = senders.scheme_name(data["verify_sender"]) if "verify_sender" in data else before
-    problems: list[dict[str, Any]] = []
-    secret = data.get("sender_secret")
-    if secret is not None and scheme is None:
-        problems.append(
-            bodies.problem(
-                "/sender_secret",
-                "sender_secret needs verify_sender (standard-webhooks, typeform, tally or "
-                "hmac); this hook does not verify its senders",
-            )
-        )
-    elif secret is not None and scheme is not None:
-        said = senders.SCHEMES[scheme].secret_problem(secret)
-        if said:
-            problems.append(bodies.problem("/sender_secret", said))
-    given = data.get("sender_signature")
-    kept = hook.sender_signature if hook is not None and "sender_signature" not in data else None
-    if scheme == "hmac" and not (given or kept):
-        problems.append(
-            bodies.problem(
-                "/sender_signature",
-                'verify_sender \'hmac\' needs sender_signature: {"header": "X-Signature", '
-                '"algorithm": "sha256", "encoding": "hex", "prefix": ""}',
-            )
-        )
-    elif given and scheme != "hmac":
-        problems.append(
-            bodies.problem(
-                "/sender_signature",
-                "sender_signature is only for verify_sender 'hmac'; "
-                f"{scheme or 'no verification'} has its own",
-            )
-        )
-    return problems
-
-
-def _apply_sender(hook: Hook, data: dict[str, Any], secrets: dict[str, str]) -> None:
-    """Set the sender fields from an already checked body. A new scheme without a secret
-    given gets a new one (the old one was another sender's), shown once in ``secrets``."""
-    before = hook.sender_scheme
-    scheme = senders.scheme_name(data["verify_sender"]) if "verify_sender" in data else before
-    if scheme is None:
-        hook.sender_scheme = None
-        hook.sender_secret_encrypted = None
-        hook.sender_signature = None
-        return
-    hook.sender_scheme = scheme
-    vault = get_vault()
-    if data.get("sender_secret") is not None:
-        hook.sender_secret_encrypted = vault.encrypt(data["sender_secret"])
-    elif scheme != before or hook.sender_secret_encrypted is None:
-        minted = senders.SCHEMES[scheme].new_secret()
-        hook.sender_secret_encrypted = vault.encrypt(minted)
-        secrets["sender_secret"] = minted
-    if scheme != "hmac":
-        hook.sender_signature = None
-    elif data.get("sender_signature"):
-        spelled = senders.Signature.of(data["sender_signature"])
-        hook.sender_signature = spelled.to_dict() if spelled else None
 
 
 def create(session: Session, data: dict[str, Any]) -> tuple[Hook, dict[str, str]]:
@@ -232,7 +167,7 @@ def create(session: Session, data: dict[str, Any]) -> tuple[Hook, dict[str, str]
     )
     if data.get("callback_events") is not None:
         hook.callback_events = data["callback_events"]
-    _apply_sender(hook, data, secrets)
+    hook_senders.apply(hook, data, secrets)
     session.add(hook)
     session.flush()
     hookcache.changed(session)
@@ -262,7 +197,7 @@ def update(session: Session, hook_id: str, data: dict[str, Any]) -> tuple[Hook, 
                 value = value.strip()
             setattr(hook, name, None if value == "" else value)
     if {"verify_sender", "sender_secret", "sender_signature"} & set(data):
-        _apply_sender(hook, data, secrets)
+        hook_senders.apply(hook, data, secrets)
     hookcache.changed(session)
     return hook, secrets
 

@@ -105,7 +105,7 @@ def test_workers_ride_out_redis_killed_and_back_empty(relay, make_app, tmp_path)
     watcher = Redis.from_url(redis.url)
     try:
         before = [_post(client, hook, f"Before{n}") for n in range(4)]
-        _wait_for(lambda: _statuses(relay, before).count("running") == 2, 30, "both busy")
+        _wait_for(lambda: _statuses(relay, before).count("running") == 2, 90, "both busy")
         redis.kill()
         through = [_post(client, hook, f"Through{n}") for n in range(2)]
         time.sleep(3)
@@ -118,18 +118,18 @@ def test_workers_ride_out_redis_killed_and_back_empty(relay, make_app, tmp_path)
             "every job accepted before and through the outage to succeed",
         )
         assert [w.poll() for w in workers] == [None, None]
-        _wait_for(lambda: Worker.count(connection=watcher) == 2, 30, "both listed by RQ again")
+        _wait_for(lambda: Worker.count(connection=watcher) == 2, 90, "both listed by RQ again")
         locks = [
             RQScheduler.get_locking_key(web.config["QUEUE_PREFIX"] + name)
             for name in (RELAY_QUEUE, CALLBACK_QUEUE)
         ]
-        _wait_for(lambda: watcher.exists(*locks) == 2, 30, "a scheduler on its locks again")
+        _wait_for(lambda: watcher.exists(*locks) == 2, 90, "a scheduler on its locks again")
 
         # Both still work: two slow jobs after the outage run side by side.
         relay.esqase.fault("POST", "/v1/leads", kind="latency", seconds=2, times=2)
         after = [_post(client, hook, f"After{n}") for n in range(2)]
-        _wait_for(lambda: _statuses(relay, after).count("running") == 2, 30, "both busy again")
-        _wait_for(lambda: _statuses(relay, after) == ["succeeded"] * 2, 30, "the new jobs")
+        _wait_for(lambda: _statuses(relay, after).count("running") == 2, 90, "both busy again")
+        _wait_for(lambda: _statuses(relay, after) == ["succeeded"] * 2, 90, "the new jobs")
     finally:
         for worker in workers:
             _stop(worker)

@@ -115,14 +115,14 @@ def test_killed_workers_job_finishes_after_restart(relay, tmp_path):
     ]
     first = _worker(relay.app, tmp_path, "first")
     try:
-        _wait_for(lambda: relay.job(job_id)["status"] == "running", 20, "the job to start")
+        _wait_for(lambda: relay.job(job_id)["status"] == "running", 90, "the job to start")
         _kill(first)
     finally:
         _stop(first)
 
     second = _worker(relay.app, tmp_path, "second")
     try:
-        _wait_for(lambda: relay.job(job_id)["status"] == "succeeded", 30, "recovery")
+        _wait_for(lambda: relay.job(job_id)["status"] == "succeeded", 90, "recovery")
     finally:
         _stop(second)
     job = relay.job(job_id)
@@ -145,7 +145,7 @@ def test_killed_worker_after_sending_a_create_is_reconciled_to_one_record(relay,
             lambda: any(
                 c["method"] == "POST" for a in relay.job(job_id)["attempts"] for c in a["calls"]
             ),
-            20,
+            90,
             "the POST to be noted as sent",
         )
         _kill(first)
@@ -154,7 +154,7 @@ def test_killed_worker_after_sending_a_create_is_reconciled_to_one_record(relay,
 
     second = _worker(relay.app, tmp_path, "second", RELAY_RECONCILE_DELAY="6")
     try:
-        _wait_for(lambda: relay.job(job_id)["status"] == "succeeded", 40, "reconciliation")
+        _wait_for(lambda: relay.job(job_id)["status"] == "succeeded", 90, "reconciliation")
     finally:
         _stop(second)
     job = relay.job(job_id)
