@@ -138,8 +138,14 @@ def test_the_session_cookie_does_not_verify_under_the_configured_key(app, client
 def test_the_bootstrap_fingerprint_uses_the_derived_fingerprint_key(app, client) -> None:
     bootstrap = app.config["ADMIN_TOKEN"]
     client.post("/dashboard/login", data={"csrf_token": _csrf(client), "token": bootstrap})
-    with client.session_transaction() as state:
-        credential = state["dashboard_auth"]["credential"]
+    # The sign-in's record keeps the credential; the cookie holds only its id.
+    from sqlalchemy import select
+
+    from app.db import get_db
+    from app.models_dashboard import DashboardSession
+
+    with get_db().session() as s:
+        credential = s.scalar(select(DashboardSession.credential))
     message = b"dashboard-bootstrap\0" + bootstrap.encode()
 
     def mac(key: bytes) -> str:
