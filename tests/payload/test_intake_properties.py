@@ -23,8 +23,14 @@ from app.payload.fieldpaths import field_paths
 from app.payload.suggest import suggest
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
+# No deadline: a loaded CI machine makes a slow first run, which Hypothesis reports as a
+# flaky test when the replay is fast; these properties are about answers, not time.
 SETTINGS = settings(
-    max_examples=150, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+    max_examples=150,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
 )
 KEYS = st.sampled_from(
     ["form_response", "answers", "field", "ref", "id", "definition", "fields", "data", "key"]
