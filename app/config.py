@@ -44,8 +44,8 @@ DEFAULTS: dict[str, Any] = {
     # Must outlast a ?wait= BLPOP (redis-py's own default is 5 s).
     "REDIS_SOCKET_TIMEOUT": 60,
     "QUEUE_PREFIX": "",
-    # SQLite's fsync policy (app/db.py says why NORMAL): NORMAL | FULL | EXTRA | OFF.
-    "SQLITE_SYNCHRONOUS": "NORMAL",
+    # SQLite's fsync policy (app/db.py says why FULL): FULL | NORMAL | EXTRA | OFF.
+    "SQLITE_SYNCHRONOUS": "FULL",
     # How long a web process may use a hook it looked up without seeing a change signal
     # (app/ingest/hookcache.py); 0 reads every delivery's hook from SQL.
     "HOOK_CACHE_SECONDS": 5.0,

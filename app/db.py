@@ -3,13 +3,14 @@
 One engine per app (``app.extensions["relay.db"]``). SQLite gets WAL and a
 busy timeout so the web process and workers can share the file.
 
-Two choices here are for speed, each with its reason:
+Two choices here, each with its reason:
 
-- SQLite runs ``synchronous=NORMAL`` (``RELAY_SQLITE_SYNCHRONOUS``; ``FULL`` is SQLite's
-  default). In WAL mode NORMAL still survives any crash of the relay's processes; only a
-  power loss or an OS crash may take back the last commits before a checkpoint. FULL
-  waits for an fsync at every commit (about 7 ms on the project's VM), and with one
-  writer at a time that caps ingest near 140 deliveries a second whatever the CPU.
+- SQLite runs ``synchronous=FULL`` by default (``RELAY_SQLITE_SYNCHRONOUS``): a delivery
+  answered 202 must survive a power loss or an OS crash, as a commit does on PostgreSQL.
+  FULL waits for an fsync at every commit (about 7 ms on a loaded shared VM), and with
+  one writer at a time that caps SQLite ingest near 140 deliveries a second whatever the
+  CPU. ``NORMAL`` (WAL) survives any crash of the relay's processes but may take back
+  the last commits on a power loss: an operator may choose it for speed, knowingly.
 - A pooled connection is pinged only when it has sat idle (``IDLE_PING_SECONDS``), not
   at every checkout as ``pool_pre_ping`` does: a ping is one more round trip per unit of
   work, and a connection used a moment ago is as alive as a ping would find it. A
@@ -36,7 +37,7 @@ SQLITE_SYNCHRONOUS = ("NORMAL", "FULL", "EXTRA", "OFF")
 
 
 class Database:
-    def __init__(self, url: str, sqlite_synchronous: str = "NORMAL") -> None:
+    def __init__(self, url: str, sqlite_synchronous: str = "FULL") -> None:
         self.url = url
         kwargs: dict[str, Any] = {"future": True}
         if url.startswith("sqlite"):
@@ -136,7 +137,7 @@ def _ping_if_idle(dbapi_conn: Any, record: Any, proxy: Any) -> None:
 
 
 def init_app(app: Flask) -> None:
-    synchronous = str(app.config.get("SQLITE_SYNCHRONOUS") or "NORMAL").upper()
+    synchronous = str(app.config.get("SQLITE_SYNCHRONOUS") or "FULL").upper()
     app.extensions["relay.db"] = Database(app.config["DATABASE_URL"], synchronous)
 
 
