@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests import review_cases
 from tests.browser.conftest import no_sideways_scroll
 
-LEAD = {"type": "PERSON", "firstName": "Jane", "lastName": "Doe", "email": "jane@example.com"}
 SENT = {"kind": "PERSON", "first": "Jane", "mail": "jane@example.com"}
 WRONG = {"type": "knd", "firstName": "first", "email": "mail"}
 FIXED = {"type": "kind", "firstName": "first", "email": "mail"}
@@ -30,24 +30,12 @@ def _post(relay, hook, body, status=202) -> str:
 
 @pytest.fixture
 def look_alikes(relay):
-    """A lost create with an identical lead made by hand meanwhile: two candidates."""
-    hook = relay.hook("leads.create")
-    relay.esqase.api().post("/v1/leads", json=LEAD)
-    relay.esqase.fault("POST", "/v1/leads", kind="process_then_status", status=500)
-    job_id = _post(relay, hook, LEAD)
-    assert relay.settle(job_id)["status"] == "needs_review"
-    return job_id
+    return review_cases.look_alikes(relay)
 
 
 @pytest.fixture
 def unreadable(relay):
-    """A lost create on a key that may not read contacts: Esqase cannot say."""
-    conn = relay.connection(key=relay.esqase.new_key("leads:write"))
-    hook = relay.hook("leads.create", conn)
-    relay.esqase.fault("POST", "/v1/leads", kind="process_then_status", status=502)
-    job_id = _post(relay, hook, LEAD)
-    assert relay.settle(job_id)["status"] == "needs_review"
-    return job_id, conn
+    return review_cases.unreadable(relay)
 
 
 def _badge(page) -> str:

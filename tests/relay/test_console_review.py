@@ -7,9 +7,10 @@ from __future__ import annotations
 import pytest
 
 from app.services import tokens
+from tests import review_cases
 from tests.relay.test_dashboard import csrf_from, html, post_job, sign_in, signed_in
+from tests.review_cases import LEAD
 
-LEAD = {"type": "PERSON", "firstName": "Jane", "lastName": "Doe", "email": "jane@example.com"}
 BY = "admin (RELAY_ADMIN_TOKEN) via the dashboard"
 
 
@@ -21,24 +22,12 @@ def no_waiting(app):
 
 @pytest.fixture
 def look_alikes(relay):
-    """A lost create with an identical lead made by hand meanwhile: two candidates."""
-    hook = relay.hook("leads.create")
-    relay.esqase.api().post("/v1/leads", json=LEAD)
-    relay.esqase.fault("POST", "/v1/leads", kind="process_then_status", status=500)
-    job_id = post_job(relay, hook, LEAD)
-    assert relay.settle(job_id)["status"] == "needs_review"
-    return job_id
+    return review_cases.look_alikes(relay)
 
 
 @pytest.fixture
 def unreadable(relay):
-    """A lost create on a key that may not read contacts: Esqase cannot say."""
-    conn = relay.connection(key=relay.esqase.new_key("leads:write"))
-    hook = relay.hook("leads.create", conn)
-    relay.esqase.fault("POST", "/v1/leads", kind="process_then_status", status=502)
-    job_id = post_job(relay, hook, LEAD)
-    assert relay.settle(job_id)["status"] == "needs_review"
-    return job_id, conn
+    return review_cases.unreadable(relay)
 
 
 def _post(client, path, **form):
