@@ -32,3 +32,23 @@ def unreadable(relay: Any) -> tuple[str, str]:
     job_id = _post(relay, hook, LEAD)
     assert relay.settle(job_id)["status"] == "needs_review"
     return job_id, conn
+
+
+# A delivery to replay: sent with fields a mapping renames, refused by a mistaken mapping.
+SENT = {"kind": "PERSON", "first": "Jane", "mail": "jane@example.com"}
+WRONG = {"type": "knd", "firstName": "first", "email": "mail"}
+FIXED = {"type": "kind", "firstName": "first", "email": "mail"}
+
+
+def rejected(relay: Any, hook: dict[str, Any], body: dict[str, Any] = SENT) -> str:
+    """A delivery refused by a mapping mistake (WRONG); FIXED is the mapping that mends it."""
+    response = relay.client.post(hook["path"], json=body)
+    assert response.status_code == 422, response.get_json()
+    return str(response.get_json()["job_id"])
+
+
+def remap(relay: Any, hook: dict[str, Any], mapping: dict[str, Any]) -> None:
+    response = relay.client.patch(
+        f"/api/v1/hooks/{hook['id']}", json={"mapping": mapping}, headers=relay.headers
+    )
+    assert response.status_code == 200, response.get_json()

@@ -5,23 +5,7 @@ what the services refuse is their sentence on the page."""
 from __future__ import annotations
 
 from tests.relay.test_dashboard import csrf_from, html, signed_in
-
-SENT = {"kind": "PERSON", "first": "Jane", "mail": "jane@example.com"}
-WRONG = {"type": "knd", "firstName": "first", "email": "mail"}
-FIXED = {"type": "kind", "firstName": "first", "email": "mail"}
-
-
-def _rejected(relay, hook, body=SENT) -> str:
-    response = relay.client.post(hook["path"], json=body)
-    assert response.status_code == 422, response.get_json()
-    return str(response.get_json()["job_id"])
-
-
-def _map(relay, hook, mapping):
-    response = relay.client.patch(
-        f"/api/v1/hooks/{hook['id']}", json={"mapping": mapping}, headers=relay.headers
-    )
-    assert response.status_code == 200, response.get_json()
+from tests.review_cases import FIXED, SENT, WRONG, rejected, remap
 
 
 def _post(client, path, **form):
@@ -31,8 +15,8 @@ def _post(client, path, **form):
 
 def test_a_rejected_delivery_replayed_from_its_page_after_the_fix(relay):
     hook = relay.hook("leads.create", mapping=WRONG)
-    old_id = _rejected(relay, hook)
-    _map(relay, hook, FIXED)
+    old_id = rejected(relay, hook)
+    remap(relay, hook, FIXED)
     client = signed_in(relay)
     page = html(client.get(f"/dashboard/jobs/{old_id}"))
     assert "Replay with the hook&#39;s current rules" in page
@@ -60,7 +44,7 @@ def test_a_rejected_delivery_replayed_from_its_page_after_the_fix(relay):
 
 def test_a_replay_still_refused_shows_the_new_rejected_job_with_the_sentence(relay):
     hook = relay.hook("leads.create", mapping=WRONG)
-    old_id = _rejected(relay, hook)
+    old_id = rejected(relay, hook)
     client = signed_in(relay)
     response = _post(client, f"/dashboard/jobs/{old_id}/replay")
     assert response.status_code == 302
@@ -85,9 +69,9 @@ def test_bulk_replay_shows_how_many_then_replays_each_once(relay):
     hook = relay.hook("leads.create", mapping=WRONG)
     other = relay.hook("leads.create", mapping=WRONG)
     for name in ("Ann", "Bo"):
-        _rejected(relay, hook, {**SENT, "first": name})
-    theirs = _rejected(relay, other)
-    _map(relay, hook, FIXED)
+        rejected(relay, hook, {**SENT, "first": name})
+    theirs = rejected(relay, other)
+    remap(relay, hook, FIXED)
     client = signed_in(relay)
     listing = html(client.get(f"/dashboard/jobs?status=rejected&hook_id={hook['id']}"))
     assert "Replay the deliveries this filter shows" in listing

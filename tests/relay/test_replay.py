@@ -6,22 +6,7 @@ from __future__ import annotations
 from app.cli import cli
 
 # What the form sends; the hook's first mapping misspells the field "kind".
-SENT = {"kind": "PERSON", "first": "Jane", "mail": "jane@example.com"}
-WRONG = {"type": "knd", "firstName": "first", "email": "mail"}
-FIXED = {"type": "kind", "firstName": "first", "email": "mail"}
-
-
-def _rejected(relay, hook, body=SENT) -> str:
-    response = relay.client.post(hook["path"], json=body)
-    assert response.status_code == 422, response.get_json()
-    return str(response.get_json()["job_id"])
-
-
-def _map(relay, hook, mapping):
-    response = relay.client.patch(
-        f"/api/v1/hooks/{hook['id']}", json={"mapping": mapping}, headers=relay.headers
-    )
-    assert response.status_code == 200, response.get_json()
+from tests.review_cases import FIXED, SENT, WRONG, rejected, remap
 
 
 def _replay(relay, job_id):
@@ -30,9 +15,9 @@ def _replay(relay, job_id):
 
 def test_a_rejected_delivery_replayed_after_fixing_the_mapping_creates_the_record(relay):
     hook = relay.hook("leads.create", mapping=WRONG)
-    old_id = _rejected(relay, hook)
+    old_id = rejected(relay, hook)
     before = relay.job(old_id)
-    _map(relay, hook, FIXED)
+    remap(relay, hook, FIXED)
 
     response = _replay(relay, old_id)
     assert response.status_code == 202, response.get_json()
@@ -54,7 +39,7 @@ def test_a_rejected_delivery_replayed_after_fixing_the_mapping_creates_the_recor
 
 def test_a_replay_still_invalid_is_a_new_rejected_job_that_can_be_replayed_in_turn(relay):
     hook = relay.hook("leads.create", mapping=WRONG)
-    old_id = _rejected(relay, hook)
+    old_id = rejected(relay, hook)
 
     response = _replay(relay, old_id)
     assert response.status_code == 422
@@ -66,7 +51,7 @@ def test_a_replay_still_invalid_is_a_new_rejected_job_that_can_be_replayed_in_tu
     assert (second["status"], second["replay_of"]) == ("rejected", old_id)
     assert second["received"] == relay.job(old_id)["received"]
 
-    _map(relay, hook, FIXED)
+    remap(relay, hook, FIXED)
     third = _replay(relay, second["id"])
     assert third.status_code == 202
     assert relay.settle(third.get_json()["data"]["id"])["status"] == "succeeded"
@@ -75,9 +60,9 @@ def test_a_replay_still_invalid_is_a_new_rejected_job_that_can_be_replayed_in_tu
 def test_bulk_replay_by_filter_replays_each_delivery_once(relay, runner):
     hook = relay.hook("leads.create", mapping=WRONG)
     other = relay.hook("leads.create", mapping=WRONG)
-    mine = [_rejected(relay, hook, {**SENT, "first": name}) for name in ("Ann", "Bo")]
-    theirs = _rejected(relay, other)
-    _map(relay, hook, FIXED)
+    mine = [rejected(relay, hook, {**SENT, "first": name}) for name in ("Ann", "Bo")]
+    theirs = rejected(relay, other)
+    remap(relay, hook, FIXED)
 
     body = {"status": "rejected", "hook_id": hook["id"]}
     response = relay.client.post("/api/v1/jobs/replay", json=body, headers=relay.headers)
